@@ -1,0 +1,67 @@
+# regtracker: every target a newcomer needs. `make run` and `make test` install what is
+# missing first, so a fresh Debian/Ubuntu machine needs nothing else.
+
+GO        ?= go
+BIN       := bin
+DB        ?=
+BENCHTIME ?= 3x
+BENCHCOUNT ?= 5
+
+# Debian packages: C toolchain and GL/X11 headers for Fyne (GLFW), GTK 3 for the native
+# file dialogs of sqweek/dialog, Xvfb for looking at the app without a screen.
+DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
+                libxinerama-dev libxi-dev libxxf86vm-dev libgtk-3-dev xvfb
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all deps build run cli test test-short bench fuzz lint clean
+
+all: build
+
+## deps: install the Debian packages that are missing (sudo only when not root)
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@command -v $(GO) >/dev/null || { echo "Go is not installed: see https://go.dev/doc/install"; exit 1; }
+
+## build: the desktop app and the command line tool into bin/
+build: deps
+	$(GO) build -o $(BIN)/regtracker ./cmd/regtracker
+	CGO_ENABLED=0 $(GO) build -o $(BIN)/regtracker-cli ./cmd/regtracker-cli
+
+## cli: only the command line tool (no system packages needed)
+cli:
+	CGO_ENABLED=0 $(GO) build -o $(BIN)/regtracker-cli ./cmd/regtracker-cli
+
+## run: build and start the desktop app on its default database (DB=path for another)
+run: build
+	./$(BIN)/regtracker $(if $(DB),--db $(DB))
+
+## test: every test, with the race detector on the core packages
+test: deps
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -race -short ./core/...
+
+## bench: import benchmarks (1,000,000 generated cases, a 300 MB <system-out>) and parser ones
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count $(BENCHCOUNT) ./core/...
+
+## fuzz: run the decoder's fuzz target for a while (FUZZTIME=1m)
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzDecoder -fuzztime $(or $(FUZZTIME),1m) ./core/junit
+
+## lint: formatting, vet, and the rule that core/ never imports the UI toolkit
+lint:
+	@out=$$(gofmt -l cmd core ui resources 2>/dev/null); [ -z "$$out" ] || { echo "gofmt needed:"; echo "$$out"; exit 1; }
+	$(GO) vet ./...
+	@! $(GO) list -deps ./core/... | grep -q '^fyne.io' || { echo "core/ must not import fyne"; exit 1; }
+
+clean:
+	rm -rf $(BIN)

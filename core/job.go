@@ -1,0 +1,38 @@
+package core
+
+import "time"
+
+// Job is one imported build of a module with its summary counts and the statistics of
+// the import that produced it.
+type Job struct {
+	JobRef
+	Counts
+	ImportedAt time.Time
+	// Source describes where the results came from (the paths or the Jenkins build).
+	Source string
+	Stats  ImportStats
+}
+
+// ImportStats is what one import cost. Phases overlap: decoding runs in its own goroutine
+// while the writer inserts, so Decode and Write are busy times, not slices of Total.
+type ImportStats struct {
+	Files int   `json:"files"`
+	Bytes int64 `json:"bytes"`
+
+	Wait   time.Duration `json:"-"` // waiting for the database's single writer
+	Decode time.Duration `json:"-"` // decoder busy (reading, decompressing, parsing)
+	Write  time.Duration `json:"-"` // writer busy inserting
+	Commit time.Duration `json:"-"`
+	Total  time.Duration `json:"-"` // wall time from start to commit
+
+	PeakRSS  uint64 `json:"peak_rss_bytes"`
+	PeakHeap uint64 `json:"peak_heap_bytes"`
+}
+
+// CasesPerSecond is the import's throughput over its wall time.
+func (j *Job) CasesPerSecond() float64 {
+	if j.Stats.Total <= 0 {
+		return 0
+	}
+	return float64(j.Tests) / j.Stats.Total.Seconds()
+}

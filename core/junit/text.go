@@ -1,0 +1,157 @@
+package junit
+
+import (
+	"bytes"
+	"strconv"
+	"unicode/utf8"
+)
+
+// boundedText collects a text of any length in bounded memory: the first headMax bytes
+// and the last tailMax bytes (a ring), plus the total length.
+type boundedText struct {
+	head    []byte
+	ring    []byte // len(ring) == tailMax once the head is full
+	ringPos int    // next write position in ring
+	ringLen int    // bytes held in ring
+	total   int64
+	headMax int
+}
+
+func newBoundedText(max int) *boundedText {
+	head := max * 3 / 4
+	return &boundedText{headMax: head, ring: make([]byte, max-head)}
+}
+
+func (t *boundedText) reset() {
+	t.head = t.head[:0]
+	t.ringPos, t.ringLen, t.total = 0, 0, 0
+}
+
+func (t *boundedText) empty() bool { return t.total == 0 }
+
+func (t *boundedText) Write(p []byte) {
+	t.total += int64(len(p))
+	if room := t.headMax - len(t.head); room > 0 {
+		n := min(room, len(p))
+		t.head = append(t.head, p[:n]...)
+		p = p[n:]
+	}
+	if len(p) == 0 || len(t.ring) == 0 {
+		return
+	}
+	if len(p) >= len(t.ring) {
+		p = p[len(p)-len(t.ring):]
+		copy(t.ring, p)
+		t.ringPos, t.ringLen = 0, len(t.ring)
+		return
+	}
+	n := copy(t.ring[t.ringPos:], p)
+	copy(t.ring, p[n:])
+	t.ringPos = (t.ringPos + len(p)) % len(t.ring)
+	t.ringLen = min(t.ringLen+len(p), len(t.ring))
+}
+
+func (t *boundedText) writeString(s string) { t.Write([]byte(s)) }
+
+// String returns the text, or its head and tail around a marker saying how much was left
+// out. Cuts fall on UTF-8 boundaries.
+func (t *boundedText) String() string {
+	if t.ringLen == 0 {
+		return string(t.head)
+	}
+	// The ring's content in order.
+	start := (t.ringPos - t.ringLen + len(t.ring)) % len(t.ring)
+	tail := make([]byte, 0, t.ringLen)
+	if start+t.ringLen <= len(t.ring) {
+		tail = append(tail, t.ring[start:start+t.ringLen]...)
+	} else {
+		tail = append(tail, t.ring[start:]...)
+		tail = append(tail, t.ring[:t.ringPos]...)
+	}
+	omitted := t.total - int64(len(t.head)) - int64(len(tail))
+	if omitted == 0 {
+		return string(t.head) + string(tail)
+	}
+	head := trimIncompleteRune(t.head)
+	for len(tail) > 0 && !utf8.RuneStart(tail[0]) {
+		tail = tail[1:]
+		omitted++
+	}
+	return string(head) + "\n[... " + strconv.FormatInt(omitted, 10) + " bytes omitted ...]\n" + string(tail)
+}
+
+// trimIncompleteRune drops a multi-byte sequence cut off at the end of b.
+func trimIncompleteRune(b []byte) []byte {
+	for i := len(b) - 1; i >= 0 && i >= len(b)-utf8.UTFMax; i-- {
+		if utf8.RuneStart(b[i]) {
+			if !utf8.FullRune(b[i:]) {
+				return b[:i]
+			}
+			break
+		}
+	}
+	return b
+}
+
+// appendUnescaped appends s to dst with the predefined entities and character
+// references decoded. Entities it does not know (declared in a DOCTYPE, or plain
+// mistakes) stay as written: they are never resolved.
+func appendUnescaped(dst, s []byte) []byte {
+	for {
+		i := bytes.IndexByte(s, '&')
+		if i < 0 {
+			return append(dst, s...)
+		}
+		dst = append(dst, s[:i]...)
+		s = s[i:]
+		r, n := decodeEntity(s)
+		if n == 0 {
+			dst = append(dst, '&')
+			s = s[1:]
+			continue
+		}
+		dst = utf8.AppendRune(dst, r)
+		s = s[n:]
+	}
+}
+
+// decodeEntity decodes the entity or character reference at the start of s (which
+// begins with '&'). It returns the rune and the bytes used, or n == 0 when s does not
+// start with one it knows.
+func decodeEntity(s []byte) (r rune, n int) {
+	end := -1
+	for i := 1; i < len(s) && i < 12; i++ {
+		if s[i] == ';' {
+			end = i
+			break
+		}
+	}
+	if end < 2 {
+		return 0, 0
+	}
+	name := s[1:end]
+	switch string(name) {
+	case "lt":
+		return '<', end + 1
+	case "gt":
+		return '>', end + 1
+	case "amp":
+		return '&', end + 1
+	case "quot":
+		return '"', end + 1
+	case "apos":
+		return '\'', end + 1
+	}
+	if name[0] != '#' || len(name) < 2 {
+		return 0, 0
+	}
+	base, digits := 10, name[1:]
+	if digits[0] == 'x' || digits[0] == 'X' {
+		base, digits = 16, digits[1:]
+	}
+	v, err := strconv.ParseUint(string(digits), base, 32)
+	if err != nil || v == 0 || v > utf8.MaxRune || (v >= 0xD800 && v <= 0xDFFF) {
+		return utf8.RuneError, end + 1
+	}
+	return rune(v), end + 1
+}

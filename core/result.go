@@ -1,0 +1,70 @@
+package core
+
+// Result is one occurrence of a test case in a report. Within one job the same identity
+// (Classname, Name) may occur several times (reruns, parameterised tests); every
+// occurrence is a Result of its own.
+type Result struct {
+	// Classname and Name are the test's identity, the same across jobs, modules and
+	// releases. Where a report leaves the classname empty, the enclosing suite's name
+	// stands in (see IdentityClass).
+	Classname string
+	Name      string
+
+	Status Status
+	// Flaky marks a passed result that failed at least once before passing
+	// (Surefire's <flakyFailure> or <flakyError>).
+	Flaky bool
+	// Duration is the case's time attribute in seconds; 0 when missing or unreadable.
+	Duration float64
+
+	// Message and Type come from the element that decided Status (<failure>, <error> or
+	// <skipped>); Details is that element's text, typically a stack trace.
+	Message string
+	Type    string
+	Details string
+	// SystemOut and SystemErr are the case's captured output, in bounded form: a long
+	// text keeps its head and its tail around an elision marker.
+	SystemOut string
+	SystemErr string
+}
+
+// IdentityClass returns the class part of a test's identity: the classname as written,
+// or the enclosing suite's name where the classname is empty.
+func IdentityClass(classname, suite string) string {
+	if classname != "" {
+		return classname
+	}
+	return suite
+}
+
+// Counts are the per-status totals of a set of results. Passed includes flaky results,
+// which are also counted in Flaky.
+type Counts struct {
+	Tests   int64 `json:"tests"`
+	Passed  int64 `json:"passed"`
+	Failed  int64 `json:"failed"`
+	Errors  int64 `json:"errors"`
+	Skipped int64 `json:"skipped"`
+	Flaky   int64 `json:"flaky"`
+	// Duration is the sum of the results' durations in seconds.
+	Duration float64 `json:"duration_seconds"`
+}
+
+// Add counts one result.
+func (c *Counts) Add(r *Result) {
+	c.Tests++
+	switch r.Status {
+	case Passed:
+		c.Passed++
+		if r.Flaky {
+			c.Flaky++
+		}
+	case Failed:
+		c.Failed++
+	case Error:
+		c.Errors++
+	case Skipped:
+		c.Skipped++
+	}
+	c.Duration += r.Duration
+}

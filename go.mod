@@ -1,0 +1,3 @@
+module github.com/regtracker/regtracker
+
+go 1.26.0
