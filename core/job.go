@@ -1,6 +1,9 @@
 package core
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // Job is one imported build of a module with its summary counts and the statistics of
 // the import that produced it.
@@ -35,4 +38,25 @@ func (j *Job) CasesPerSecond() float64 {
 		return 0
 	}
 	return float64(j.Tests) / j.Stats.Total.Seconds()
+}
+
+// WriteOptions say how a job is to be written.
+type WriteOptions struct {
+	// Replace swaps an existing job's results for the new ones, atomically; without it an
+	// existing job is an error wrapping ErrJobExists.
+	Replace bool
+	// Source describes the input (paths, a Jenkins build), kept with the job.
+	Source string
+}
+
+// JobWriter writes one job's results as a single transaction: nothing is visible until
+// Commit, and Rollback (or a failed Commit) leaves the store exactly as it was. It is
+// the contract between the importer and any store implementation.
+type JobWriter interface {
+	// Add writes results in report order.
+	Add(ctx context.Context, rs []Result) error
+	// Commit stores the counts and the statistics and makes the job visible.
+	Commit(ctx context.Context, stats ImportStats) (Job, error)
+	// Rollback abandons the job; safe after Commit and more than once.
+	Rollback()
 }

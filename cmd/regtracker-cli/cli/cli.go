@@ -1,0 +1,183 @@
+// Package cli is regtracker's command line: it parses commands and flags, runs them on
+// the core packages and prints tables or JSON. main only wires it to the process.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/regtracker/regtracker/core/store"
+)
+
+// Exit codes.
+const (
+	ExitOK    = 0
+	ExitError = 1 // the command ran and failed; the reason is on stderr
+	ExitUsage = 2 // the command line was wrong
+)
+
+// env is what a command runs with.
+type env struct {
+	stdout, stderr io.Writer
+}
+
+type command struct {
+	name, args, summary string
+	run                 func(ctx context.Context, e *env, args []string) error
+}
+
+var commands []command
+
+func init() {
+	commands = []command{
+		{"import", "--job RELEASE/MODULE[/NUMBER] [--replace] [--json] PATH...", "import JUnit reports into one job", runImport},
+		{"jobs", "[--module RELEASE/MODULE] [--json]", "list the imported jobs", runJobs},
+	}
+}
+
+// usageError is a wrong command line: exit code 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// Run runs the command line args (without the program name) and returns the exit code.
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	e := &env{stdout: stdout, stderr: stderr}
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		printUsage(stdout)
+		if len(args) == 0 {
+			return ExitUsage
+		}
+		return ExitOK
+	}
+	for _, c := range commands {
+		if c.name != args[0] {
+			continue
+		}
+		err := c.run(ctx, e, args[1:])
+		var ue usageError
+		switch {
+		case err == nil:
+			return ExitOK
+		case errors.Is(err, flag.ErrHelp):
+			return ExitOK
+		case errors.As(err, &ue):
+			fmt.Fprintf(stderr, "regtracker-cli %s: %v\nusage: regtracker-cli %s %s\n", c.name, err, c.name, c.args)
+			return ExitUsage
+		default:
+			fmt.Fprintf(stderr, "regtracker-cli %s: %v\n", c.name, err)
+			return ExitError
+		}
+	}
+	fmt.Fprintf(stderr, "regtracker-cli: unknown command %q\n", args[0])
+	printUsage(stderr)
+	return ExitUsage
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprintln(w, "regtracker-cli: track test regressions across builds (the headless twin of regtracker)")
+	fmt.Fprintln(w, "\nusage: regtracker-cli COMMAND [--db DB] [flags] [operands]")
+	fmt.Fprintln(w, "\ncommands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-8s %s\n           %s\n", c.name, c.summary, c.args)
+	}
+	def, err := store.DefaultPath()
+	if err != nil {
+		def = "(unknown: " + err.Error() + ")"
+	}
+	fmt.Fprintf(w, "\nWithout --db, the database is %s,\nthe one the desktop app opens ($REGTRACKER_DB overrides it).\n", def)
+}
+
+// flags is a command's flag set with the options every command has.
+type flags struct {
+	*flag.FlagSet
+	db   string
+	json bool
+}
+
+func newFlags(name string, e *env) *flags {
+	f := &flags{FlagSet: flag.NewFlagSet(name, flag.ContinueOnError)}
+	f.SetOutput(e.stderr)
+	f.StringVar(&f.db, "db", "", "database file (default: the app's database)")
+	f.BoolVar(&f.json, "json", false, "print JSON instead of text")
+	return f
+}
+
+// parse parses flags placed before, between or after the operands and returns the
+// operands. Everything after "--" is an operand.
+func (f *flags) parse(args []string) ([]string, error) {
+	var operands []string
+	for {
+		if err := f.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, usageError{err.Error()}
+		}
+		rest := f.Args()
+		if len(rest) == 0 {
+			return operands, nil
+		}
+		// flag stops at "--" after consuming it, and at the first operand otherwise.
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			return append(operands, rest...), nil
+		}
+		operands = append(operands, rest[0])
+		args = rest[1:]
+	}
+}
+
+// open opens the database the flags name.
+func (f *flags) open(ctx context.Context) (*store.Store, error) {
+	path := f.db
+	if path == "" {
+		p, err := store.DefaultPath()
+		if err != nil {
+			return nil, err
+		}
+		path = p
+	}
+	return store.Open(ctx, path)
+}
+
+// isTerminal reports whether w is a terminal, where progress can redraw one line.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// table writes rows with right-aligned numeric columns.
+func table(w io.Writer, header []string, rows [][]string, leftCols int) {
+	widths := make([]int, len(header))
+	for _, r := range append([][]string{header}, rows...) {
+		for i, c := range r {
+			widths[i] = max(widths[i], len([]rune(c)))
+		}
+	}
+	for _, r := range append([][]string{header}, rows...) {
+		var b strings.Builder
+		for i, c := range r {
+			pad := strings.Repeat(" ", widths[i]-len([]rune(c)))
+			if i > 0 {
+				b.WriteString("  ")
+			}
+			if i < leftCols {
+				b.WriteString(c + pad)
+			} else {
+				b.WriteString(pad + c)
+			}
+		}
+		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+	}
+}

@@ -1,0 +1,66 @@
+// Package format writes numbers, sizes and durations the way people read them, for the
+// command line and the desktop app alike.
+package format
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"time"
+)
+
+// Count writes n with thousands separators: 1234567 -> "1,234,567".
+func Count(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := n < 0
+	if neg {
+		s = s[1:]
+	}
+	out := make([]byte, 0, len(s)+len(s)/3+1)
+	if neg {
+		out = append(out, '-')
+	}
+	for i := range len(s) {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			out = append(out, ',')
+		}
+		out = append(out, s[i])
+	}
+	return string(out)
+}
+
+// Bytes writes a size in decimal units: 140200000 -> "140.2 MB".
+func Bytes(n uint64) string {
+	const unit = 1000
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	v, exp := float64(n), 0
+	for v >= unit && exp < 5 {
+		v /= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %cB", v, "kMGTP"[exp-1])
+}
+
+// Duration writes a duration at a human size: "850 ms", "4.2 s", "1 min 12 s", "2 h 5 min".
+func Duration(d time.Duration) string {
+	switch {
+	case d < time.Millisecond:
+		return fmt.Sprintf("%d µs", d.Microseconds())
+	case d < time.Second:
+		return fmt.Sprintf("%d ms", d.Milliseconds())
+	case d < 10*time.Second:
+		return fmt.Sprintf("%.1f s", d.Seconds())
+	case d < time.Minute:
+		return fmt.Sprintf("%d s", int(math.Round(d.Seconds())))
+	case d < time.Hour:
+		m := int(d / time.Minute)
+		return fmt.Sprintf("%d min %d s", m, int((d-time.Duration(m)*time.Minute)/time.Second))
+	}
+	h := int(d / time.Hour)
+	return fmt.Sprintf("%d h %d min", h, int((d-time.Duration(h)*time.Hour)/time.Minute))
+}
+
+// Rate writes a per-second rate rounded to a whole number with separators.
+func Rate(perSecond float64) string { return Count(int64(math.Round(perSecond))) }

@@ -1,0 +1,132 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/regtracker/regtracker/core"
+)
+
+const jobColumns = `r.name, m.name, j.number, j.tests, j.passed, j.failed, j.errors, j.skipped, j.flaky,
+	j.duration_seconds, j.imported_at, j.source, j.files, j.bytes, j.wait_seconds, j.decode_seconds,
+	j.write_seconds, j.commit_seconds, j.import_seconds, j.peak_rss_bytes, j.peak_heap_bytes
+	FROM jobs j JOIN modules m ON m.id = j.module_id JOIN releases r ON r.id = m.release_id`
+
+func scanJob(sc interface{ Scan(...any) error }) (core.Job, error) {
+	var j core.Job
+	var at string
+	var wait, decode, write, commit, total float64
+	var rss, heap int64
+	err := sc.Scan(&j.Release, &j.Module, &j.Number, &j.Tests, &j.Passed, &j.Failed, &j.Errors,
+		&j.Skipped, &j.Flaky, &j.Duration, &at, &j.Source, &j.Stats.Files, &j.Stats.Bytes,
+		&wait, &decode, &write, &commit, &total, &rss, &heap)
+	if err != nil {
+		return j, err
+	}
+	j.ImportedAt, _ = time.Parse(time.RFC3339Nano, at)
+	j.Stats.Wait, j.Stats.Decode, j.Stats.Write = seconds(wait), seconds(decode), seconds(write)
+	j.Stats.Commit, j.Stats.Total = seconds(commit), seconds(total)
+	j.Stats.PeakRSS, j.Stats.PeakHeap = uint64(rss), uint64(heap)
+	return j, nil
+}
+
+func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+
+// Jobs lists every job, or only the jobs of module when it is not nil, ordered by
+// release, module and number.
+func (s *Store) Jobs(ctx context.Context, module *core.ModuleRef) ([]core.Job, error) {
+	q := "SELECT " + jobColumns
+	var args []any
+	if module != nil {
+		q += " WHERE r.name = ? AND m.name = ?"
+		args = append(args, module.Release, module.Module)
+	}
+	rows, err := s.db.QueryContext(ctx, q+" ORDER BY r.name, m.name, j.number", args...)
+	if err != nil {
+		return nil, describe(err)
+	}
+	defer rows.Close()
+	var jobs []core.Job
+	for rows.Next() {
+		j, err := scanJob(rows)
+		if err != nil {
+			return nil, describe(err)
+		}
+		jobs = append(jobs, j)
+	}
+	return jobs, describe(rows.Err())
+}
+
+// Job returns one job; an error wrapping core.ErrNotFound when it does not exist.
+func (s *Store) Job(ctx context.Context, ref core.JobRef) (core.Job, error) {
+	row := s.db.QueryRowContext(ctx, "SELECT "+jobColumns+" WHERE r.name = ? AND m.name = ? AND j.number = ?",
+		ref.Release, ref.Module, ref.Number)
+	j, err := scanJob(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return j, fmt.Errorf("job %s: %w", ref, core.ErrNotFound)
+	}
+	return j, describe(err)
+}
+
+// LastNumber is the highest job number of module, 0 when it has none.
+func (s *Store) LastNumber(ctx context.Context, module core.ModuleRef) (int64, error) {
+	var n int64
+	err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(j.number), 0) FROM jobs j
+		JOIN modules m ON m.id = j.module_id JOIN releases r ON r.id = m.release_id
+		WHERE r.name = ? AND m.name = ?`, module.Release, module.Module).Scan(&n)
+	return n, describe(err)
+}
+
+// Results returns a job's results in report order, for tests and exports.
+func (s *Store) Results(ctx context.Context, ref core.JobRef) ([]core.Result, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT c.name, t.name, x.outcome, x.duration,
+		coalesce(msg.body, ''), coalesce(typ.body, ''), coalesce(det.body, ''), coalesce(o.body, ''), coalesce(e.body, '')
+		FROM jobs j JOIN modules m ON m.id = j.module_id JOIN releases r ON r.id = m.release_id
+		JOIN results x ON x.id BETWEEN j.first_result AND j.last_result
+		JOIN tests t ON t.key = x.test_key JOIN classes c ON c.id = t.class_id
+		LEFT JOIN result_texts rt ON rt.result_id = x.id
+		LEFT JOIN texts msg ON msg.key = rt.message LEFT JOIN texts typ ON typ.key = rt.type
+		LEFT JOIN texts det ON det.key = rt.details LEFT JOIN texts o ON o.key = rt.out
+		LEFT JOIN texts e ON e.key = rt.err
+		WHERE r.name = ? AND m.name = ? AND j.number = ? ORDER BY x.id`, ref.Release, ref.Module, ref.Number)
+	if err != nil {
+		return nil, describe(err)
+	}
+	defer rows.Close()
+	var out []core.Result
+	for rows.Next() {
+		var r core.Result
+		var outcome int64
+		if err := rows.Scan(&r.Classname, &r.Name, &outcome, &r.Duration, &r.Message, &r.Type,
+			&r.Details, &r.SystemOut, &r.SystemErr); err != nil {
+			return nil, describe(err)
+		}
+		r.Status, r.Flaky = core.Status(outcome&^flakyBit), outcome&flakyBit != 0
+		out = append(out, r)
+	}
+	return out, describe(rows.Err())
+}
+
+// IntegrityCheck runs SQLite's integrity_check and returns its findings; nil means the
+// file is sound.
+func (s *Store) IntegrityCheck(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, "PRAGMA integrity_check")
+	if err != nil {
+		return nil, describe(err)
+	}
+	defer rows.Close()
+	var problems []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return nil, describe(err)
+		}
+		if line != "ok" {
+			problems = append(problems, line)
+		}
+	}
+	return problems, describe(rows.Err())
+}

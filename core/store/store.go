@@ -1,0 +1,196 @@
+// Package store keeps releases, modules, jobs and their results in a local SQLite file
+// (modernc.org/sqlite, pure Go). The schema comes from embedded, versioned migrations;
+// the database runs in WAL mode so readers are never blocked, with a single writer per
+// process and a busy timeout between processes. All SQL of the project lives here.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// busyTimeout is how long one statement waits for another process's write lock.
+const busyTimeout = 5 * time.Second
+
+// Store is an open regtracker database. It is safe for concurrent use; writes are
+// serialized.
+type Store struct {
+	db   *sql.DB
+	path string
+	// writer is a one-slot semaphore: the process's single writer. Imports hold it for
+	// their whole transaction; waiting for it honours the caller's context.
+	writer chan struct{}
+}
+
+// DefaultPath is the database the desktop app and the command line use when none is
+// given: $REGTRACKER_DB if set, else regtracker.db in the user's data directory
+// ($XDG_DATA_HOME/regtracker, ~/.local/share/regtracker on Linux).
+func DefaultPath() (string, error) {
+	if p := os.Getenv("REGTRACKER_DB"); p != "" {
+		return p, nil
+	}
+	dir, err := dataDir()
+	if err != nil {
+		return "", fmt.Errorf("finding the user's data directory: %w", err)
+	}
+	return filepath.Join(dir, "regtracker", "regtracker.db"), nil
+}
+
+func dataDir() (string, error) {
+	switch runtime.GOOS {
+	case "windows", "darwin", "ios", "plan9":
+		return os.UserConfigDir()
+	}
+	if d := os.Getenv("XDG_DATA_HOME"); filepath.IsAbs(d) {
+		return d, nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(home, ".local", "share"), nil
+}
+
+// Open opens the database at path, creating it and its directory if needed, and brings
+// its schema up to date.
+func Open(ctx context.Context, path string) (*Store, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("creating the database directory: %w", err)
+	}
+	q := url.Values{}
+	// page_size only takes effect on a new file, before WAL is switched on.
+	for _, p := range []string{
+		"page_size(16384)",
+		"journal_mode(WAL)",
+		fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()),
+		"synchronous(NORMAL)",
+		"foreign_keys(1)",
+	} {
+		q.Add("_pragma", p)
+	}
+	db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(path)+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("opening %s: %w", path, err)
+	}
+	s := &Store{db: db, path: path, writer: make(chan struct{}, 1)}
+	if err := s.init(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("opening %s: %w", path, err)
+	}
+	return s, nil
+}
+
+func (s *Store) init(ctx context.Context) error {
+	conn, release, err := s.lockWriter(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
+	var mode string
+	if err := conn.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+		return describe(err)
+	}
+	if mode != "wal" {
+		return fmt.Errorf("the database is in %s journal mode and cannot switch to WAL", mode)
+	}
+	return describe(migrate(ctx, conn))
+}
+
+// Path is the database file.
+func (s *Store) Path() string { return s.path }
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// lockWriter takes the process's writer slot and a connection for it.
+func (s *Store) lockWriter(ctx context.Context) (*sql.Conn, func(), error) {
+	select {
+	case s.writer <- struct{}{}:
+	case <-ctx.Done():
+		return nil, nil, ctx.Err()
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		<-s.writer
+		return nil, nil, describe(err)
+	}
+	return conn, func() { conn.Close(); <-s.writer }, nil
+}
+
+// beginWrite starts a write transaction on conn, waiting for another process's writer
+// for as long as ctx allows.
+func beginWrite(ctx context.Context, conn *sql.Conn) error {
+	for {
+		_, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE")
+		if err == nil || !isBusy(err) {
+			return describe(err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// rollback ends a write transaction whatever state ctx is in.
+func rollback(conn *sql.Conn) {
+	conn.ExecContext(context.Background(), "ROLLBACK")
+}
+
+// inWriteTx runs fn in a write transaction on conn.
+func inWriteTx(ctx context.Context, conn *sql.Conn, fn func() error) error {
+	if err := beginWrite(ctx, conn); err != nil {
+		return err
+	}
+	if err := fn(); err != nil {
+		rollback(conn)
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		rollback(conn)
+		return describe(err)
+	}
+	return nil
+}
+
+func sqliteCode(err error) int {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code()
+	}
+	return 0
+}
+
+func isBusy(err error) bool {
+	c := sqliteCode(err) & 0xff
+	return c == sqlite3.SQLITE_BUSY || c == sqlite3.SQLITE_LOCKED
+}
+
+// describe turns SQLite errors a user can act on into sentences that say what to do.
+func describe(err error) error {
+	if err == nil {
+		return nil
+	}
+	switch sqliteCode(err) & 0xff {
+	case sqlite3.SQLITE_FULL:
+		return fmt.Errorf("the disk is full: free some space and try again: %w", err)
+	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+		return fmt.Errorf("the database is locked by another program (another regtracker importing?): %w", err)
+	case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_CANTOPEN:
+		return fmt.Errorf("the database cannot be written: check the file's permissions: %w", err)
+	case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB:
+		return fmt.Errorf("the database file is damaged or is not a regtracker database: %w", err)
+	}
+	return err
+}

@@ -1,0 +1,346 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/regtracker/regtracker/core"
+)
+
+// rowsPerInsert is how many rows one multi-row INSERT carries; more gained nothing when
+// measured, fewer costs statement overhead.
+const rowsPerInsert = 100
+
+// writerCacheKiB is the page cache of the importing connection.
+const writerCacheKiB = 16 << 10
+
+// JobWriter is the store's core.JobWriter: one job's results inside a single SQLite
+// transaction. Nothing it writes is visible to readers until Commit; Rollback (or any
+// error) leaves the database as it was. A JobWriter is used from one goroutine.
+type JobWriter struct {
+	conn       *sql.Conn
+	release    func()
+	ref        core.JobRef
+	jobID      int64
+	opts       core.WriteOptions
+	counts     core.Counts
+	started    time.Time
+	importedAt time.Time
+	waited     time.Duration
+	busy       time.Duration
+	done       bool
+
+	stmts       map[stmtKey]*sql.Stmt
+	args        []any
+	testKeys    []int64          // scratch: the keys of a chunk's identities
+	textKeys    []int64          // scratch: the keys of a chunk's texts
+	classes     map[string]int64 // class name -> id, bounded by classCacheSize
+	lastClass   string
+	lastClassID int64
+	firstResult int64 // id of the job's first result
+	nextResult  int64 // id the next result gets
+}
+
+type stmtKey struct {
+	table string
+	rows  int
+}
+
+// BeginJob starts writing the job ref, waiting for the process's writer slot and for
+// other processes' writers as long as ctx allows. The release and module are created if
+// needed. The caller must call Commit or Rollback.
+func (s *Store) BeginJob(ctx context.Context, ref core.JobRef, opts core.WriteOptions) (core.JobWriter, error) {
+	if ref.Number <= 0 {
+		return nil, fmt.Errorf("job %s: a job number is needed", ref)
+	}
+	t0 := time.Now()
+	conn, release, err := s.lockWriter(ctx)
+	if err != nil {
+		return nil, err
+	}
+	w := &JobWriter{conn: conn, release: release, ref: ref, opts: opts, started: t0, stmts: map[stmtKey]*sql.Stmt{}, classes: map[string]int64{}}
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", writerCacheKiB)); err != nil {
+		release()
+		return nil, describe(err)
+	}
+	if err := beginWrite(ctx, conn); err != nil {
+		release()
+		return nil, err
+	}
+	w.waited = time.Since(t0)
+	if err := w.createJob(ctx); err != nil {
+		w.Rollback()
+		return nil, err
+	}
+	return w, nil
+}
+
+func (w *JobWriter) createJob(ctx context.Context) error {
+	moduleID, err := ensureModule(ctx, w.conn, w.ref.ModuleRef)
+	if err != nil {
+		return err
+	}
+	var old int64
+	err = w.conn.QueryRowContext(ctx, "SELECT id FROM jobs WHERE module_id = ? AND number = ?", moduleID, w.ref.Number).Scan(&old)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return describe(err)
+	case !w.opts.Replace:
+		return core.ErrJobExists
+	default:
+		if err := deleteJob(ctx, w.conn, old); err != nil {
+			return err
+		}
+	}
+	w.importedAt = time.Now().UTC()
+	res, err := w.conn.ExecContext(ctx,
+		"INSERT INTO jobs (module_id, number, imported_at, source) VALUES (?, ?, ?, ?)",
+		moduleID, w.ref.Number, w.importedAt.Format(time.RFC3339Nano), w.opts.Source)
+	if err != nil {
+		return describe(err)
+	}
+	if w.jobID, err = res.LastInsertId(); err != nil {
+		return err
+	}
+	// Results get consecutive ids from here: this transaction is the only writer.
+	err = w.conn.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) + 1 FROM results").Scan(&w.firstResult)
+	w.nextResult = w.firstResult
+	return describe(err)
+}
+
+func ensureModule(ctx context.Context, conn *sql.Conn, m core.ModuleRef) (int64, error) {
+	if _, err := conn.ExecContext(ctx, "INSERT INTO releases (name) VALUES (?) ON CONFLICT DO NOTHING", m.Release); err != nil {
+		return 0, describe(err)
+	}
+	if _, err := conn.ExecContext(ctx,
+		"INSERT INTO modules (release_id, name) SELECT id, ? FROM releases WHERE name = ? ON CONFLICT DO NOTHING",
+		m.Module, m.Release); err != nil {
+		return 0, describe(err)
+	}
+	var id int64
+	err := conn.QueryRowContext(ctx,
+		"SELECT m.id FROM modules m JOIN releases r ON r.id = m.release_id WHERE r.name = ? AND m.name = ?",
+		m.Release, m.Module).Scan(&id)
+	return id, describe(err)
+}
+
+func deleteJob(ctx context.Context, conn *sql.Conn, id int64) error {
+	if _, err := conn.ExecContext(ctx, "DELETE FROM results WHERE id BETWEEN ? AND ?", id<<32, id<<32|(1<<32-1)); err != nil {
+		return describe(err)
+	}
+	_, err := conn.ExecContext(ctx, "DELETE FROM jobs WHERE id = ?", id)
+	return describe(err)
+}
+
+// Waited is how long BeginJob waited for the writer.
+func (w *JobWriter) Waited() time.Duration { return w.waited }
+
+// Busy is the time spent in Add so far.
+func (w *JobWriter) Busy() time.Duration { return w.busy }
+
+// Counts are the totals of the results added so far.
+func (w *JobWriter) Counts() core.Counts { return w.counts }
+
+// Add writes results in report order. It checks ctx between statements, so a cancel is
+// answered within one batch.
+func (w *JobWriter) Add(ctx context.Context, rs []core.Result) error {
+	t0 := time.Now()
+	defer func() { w.busy += time.Since(t0) }()
+	for len(rs) > 0 {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		n := min(len(rs), rowsPerInsert)
+		if err := w.addChunk(ctx, rs[:n]); err != nil {
+			return err
+		}
+		rs = rs[n:]
+	}
+	return nil
+}
+
+// Text columns of a result, in the order of the results table.
+const textCols = 5
+
+func resultTexts(r *core.Result) [textCols]string {
+	return [textCols]string{r.Message, r.Type, r.Details, r.SystemOut, r.SystemErr}
+}
+
+func (w *JobWriter) addChunk(ctx context.Context, rs []core.Result) error {
+	n := len(rs)
+	// Identities.
+	w.args = w.args[:0]
+	for i := range rs {
+		cid, err := w.classID(ctx, rs[i].Classname)
+		if err != nil {
+			return err
+		}
+		w.args = append(w.args, testKey(cid, rs[i].Name), cid, rs[i].Name)
+	}
+	testKeys, err := w.intern(ctx, "tests", n, w.args, w.testKeys[:0])
+	if err != nil {
+		return err
+	}
+	w.testKeys = testKeys
+	// Results.
+	w.args = w.args[:0]
+	withText := 0
+	for i := range rs {
+		r := &rs[i]
+		outcome := int64(r.Status)
+		if r.Flaky {
+			outcome |= flakyBit
+		}
+		w.args = append(w.args, testKeys[i], outcome, r.Duration)
+		if r.Message != "" || r.Type != "" || r.Details != "" || r.SystemOut != "" || r.SystemErr != "" {
+			withText++
+		}
+		w.counts.Add(r)
+	}
+	stmt, err := w.stmt(ctx, "results", 3, n)
+	if err != nil {
+		return err
+	}
+	if _, err := stmt.ExecContext(ctx, w.args...); err != nil {
+		return describe(err)
+	}
+	first := w.nextResult
+	w.nextResult += int64(n)
+	if withText == 0 {
+		return nil
+	}
+	return w.addTexts(ctx, rs, first, withText)
+}
+
+// addTexts stores the texts of the results that have any, rs[0] having the id first.
+func (w *JobWriter) addTexts(ctx context.Context, rs []core.Result, first int64, rows int) error {
+	w.args = w.args[:0]
+	textRows := 0
+	for i := range rs {
+		for _, t := range resultTexts(&rs[i]) {
+			if t != "" {
+				w.args = append(w.args, textKey(t), t)
+				textRows++
+			}
+		}
+	}
+	textKeys, err := w.intern(ctx, "texts", textRows, w.args, w.textKeys[:0])
+	if err != nil {
+		return err
+	}
+	w.textKeys = textKeys
+	w.args = w.args[:0]
+	k := 0
+	for i := range rs {
+		texts := resultTexts(&rs[i])
+		if texts == ([textCols]string{}) {
+			continue
+		}
+		w.args = append(w.args, first+int64(i))
+		for _, t := range texts {
+			if t == "" {
+				w.args = append(w.args, nil)
+				continue
+			}
+			w.args = append(w.args, textKeys[k])
+			k++
+		}
+	}
+	stmt, err := w.stmt(ctx, "result_texts", 1+textCols, rows)
+	if err != nil {
+		return err
+	}
+	_, err = stmt.ExecContext(ctx, w.args...)
+	return describe(err)
+}
+
+// stmt returns the prepared multi-row INSERT for table with rows rows.
+func (w *JobWriter) stmt(ctx context.Context, table string, cols, rows int) (*sql.Stmt, error) {
+	key := stmtKey{table, rows}
+	if st, ok := w.stmts[key]; ok {
+		return st, nil
+	}
+	var head, tail string
+	switch table {
+	case "tests", "texts":
+		head, tail = interned[table].insertHead, ""
+	case "results":
+		// The ids are left to SQLite (one more than the largest) and cannot conflict:
+		// OR FAIL spares SQLite a statement journal.
+		head = "INSERT OR FAIL INTO results (test_key, outcome, duration) VALUES "
+	case "result_texts":
+		head = "INSERT OR FAIL INTO result_texts (result_id, message, type, details, out, err) VALUES "
+	case "verify tests", "verify texts":
+		head, tail = interned[strings.TrimPrefix(table, "verify ")].verifyHead, interned[strings.TrimPrefix(table, "verify ")].verifyTail
+	}
+	row := "(" + strings.Repeat("?,", cols-1) + "?)"
+	q := head + strings.Repeat(row+",", rows-1) + row + tail
+	st, err := w.conn.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, describe(err)
+	}
+	w.stmts[key] = st
+	return st, nil
+}
+
+// Commit stores the job's counts and statistics and makes the job visible. stats
+// carries what the caller measured; the writer fills in Wait, Write, Commit and Total.
+func (w *JobWriter) Commit(ctx context.Context, stats core.ImportStats) (core.Job, error) {
+	if w.done {
+		return core.Job{}, errors.New("job writer already finished")
+	}
+	c := w.counts
+	var last int64
+	if err := w.conn.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM results").Scan(&last); err != nil || last != w.nextResult-1 && c.Tests > 0 {
+		w.Rollback()
+		return core.Job{}, fmt.Errorf("result ids are not contiguous (expected %d, found %d): %v", w.nextResult-1, last, err)
+	}
+	stats.Wait, stats.Write = w.waited, w.busy
+	total := time.Since(w.started)
+	_, err := w.conn.ExecContext(ctx, `UPDATE jobs SET tests = ?, passed = ?, failed = ?, errors = ?, skipped = ?, flaky = ?,
+		duration_seconds = ?, files = ?, bytes = ?, wait_seconds = ?, decode_seconds = ?, write_seconds = ?,
+		import_seconds = ?, peak_rss_bytes = ?, peak_heap_bytes = ?, first_result = ?, last_result = ? WHERE id = ?`,
+		c.Tests, c.Passed, c.Failed, c.Errors, c.Skipped, c.Flaky, c.Duration, stats.Files, stats.Bytes,
+		stats.Wait.Seconds(), stats.Decode.Seconds(), stats.Write.Seconds(), total.Seconds(),
+		int64(stats.PeakRSS), int64(stats.PeakHeap), w.firstResult, w.nextResult-1, w.jobID)
+	if err != nil {
+		w.Rollback()
+		return core.Job{}, describe(err)
+	}
+	t0 := time.Now()
+	if _, err := w.conn.ExecContext(ctx, "COMMIT"); err != nil {
+		w.Rollback()
+		return core.Job{}, describe(err)
+	}
+	stats.Commit = time.Since(t0)
+	stats.Total = time.Since(w.started)
+	// The commit's own duration is known only now; a failure here loses nothing else.
+	w.conn.ExecContext(context.WithoutCancel(ctx),
+		"UPDATE jobs SET commit_seconds = ?, import_seconds = ? WHERE id = ?",
+		stats.Commit.Seconds(), stats.Total.Seconds(), w.jobID)
+	w.finish()
+	return core.Job{JobRef: w.ref, Counts: c, ImportedAt: w.importedAt, Source: w.opts.Source, Stats: stats}, nil
+}
+
+// Rollback abandons the job: the database is left as it was before BeginJob. It is safe
+// to call after Commit or more than once.
+func (w *JobWriter) Rollback() {
+	if w.done {
+		return
+	}
+	rollback(w.conn)
+	w.finish()
+}
+
+func (w *JobWriter) finish() {
+	for _, st := range w.stmts {
+		st.Close()
+	}
+	w.done = true
+	w.release()
+}
