@@ -312,8 +312,9 @@ func (d *Decoder) text(b []byte) error {
 	if d.root == 1 {
 		return nil
 	}
-	for _, c := range b {
+	for i, c := range b {
 		if c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+			d.pos += i // b starts at d.pos: the error names the line of the text itself
 			if d.root == 0 {
 				return d.errorf("not an XML report: text %q before the root element", clip(bytes.TrimSpace(b), 20))
 			}

@@ -1,0 +1,379 @@
+package junit_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/regtracker/regtracker/core"
+	"github.com/regtracker/regtracker/core/junit"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+func decodeAll(t testing.TB, name string, r io.Reader, maxText int) ([]core.Result, error) {
+	t.Helper()
+	d := junit.NewDecoder(r, name, maxText)
+	var out []core.Result
+	for {
+		var res core.Result
+		err := d.Next(&res)
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return out, err
+		}
+		out = append(out, res)
+	}
+}
+
+// TestGolden decodes every report in testdata/ and compares all fields of every case
+// with the .golden file beside it (go test -update rewrites them).
+func TestGolden(t *testing.T) {
+	files, _ := filepath.Glob("testdata/*.xml")
+	if len(files) == 0 {
+		t.Fatal("no testdata")
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := decodeAll(t, f, bytes.NewReader(data), 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			enc := json.NewEncoder(&buf)
+			enc.SetIndent("", "  ")
+			for _, r := range got {
+				if err := enc.Encode(goldenResult(r)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			golden := strings.TrimSuffix(f, ".xml") + ".golden"
+			if *update {
+				if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			if !bytes.Equal(buf.Bytes(), want) {
+				t.Errorf("decoded results differ from %s:\n%s", golden, buf.String())
+			}
+		})
+	}
+}
+
+type golden struct {
+	Classname, Name, Status string
+	Flaky                   bool `json:",omitempty"`
+	Duration                float64
+	Message, Type, Details  string `json:",omitempty"`
+	SystemOut, SystemErr    string `json:",omitempty"`
+}
+
+func goldenResult(r core.Result) golden {
+	return golden{r.Classname, r.Name, r.Status.String(), r.Flaky, r.Duration, r.Message, r.Type, r.Details, r.SystemOut, r.SystemErr}
+}
+
+// TestDialects checks the rules each dialect exercises, independently of the golden
+// files.
+func TestDialects(t *testing.T) {
+	type want struct {
+		counts core.Counts
+		check  func(t *testing.T, rs []core.Result)
+	}
+	byName := func(rs []core.Result, name string) core.Result {
+		for _, r := range rs {
+			if r.Name == name {
+				return r
+			}
+		}
+		t.Fatalf("no case named %q", name)
+		return core.Result{}
+	}
+	cases := map[string]want{
+		"ant.xml": {core.Counts{Tests: 4, Passed: 1, Failed: 1, Errors: 1, Skipped: 1}, func(t *testing.T, rs []core.Result) {
+			r := byName(rs, "rekeys")
+			if r.Message != "expected:<3> but was:<2>" || !strings.Contains(r.Details, "TunnelTest.java:42") {
+				t.Errorf("failure message/details: %q / %q", r.Message, r.Details)
+			}
+			if r := byName(rs, "fails over"); r.SystemOut != "dialing gateway-2\n" || r.Type != "java.net.ConnectException" {
+				t.Errorf("error case: %+v", r)
+			}
+		}},
+		"surefire.xml": {core.Counts{Tests: 5, Passed: 2, Failed: 3, Flaky: 2}, func(t *testing.T, rs []core.Result) {
+			if r := byName(rs, "alwaysFails"); r.Flaky || r.Message != "first" {
+				t.Errorf("a rerun failure keeps the first failure and is not flaky: %+v", r)
+			}
+			if r := byName(rs, "twoFailures"); r.Message != "one" {
+				t.Errorf("the first of several failures decides the message: %q", r.Message)
+			}
+			if r := byName(rs, "errorThenFailure"); r.Status != core.Failed || r.Message != "the failure wins" {
+				t.Errorf("precedence failed > error > skipped: %+v", r)
+			}
+		}},
+		"nested.xml": {core.Counts{Tests: 3, Passed: 2, Failed: 1}, func(t *testing.T, rs []core.Result) {
+			for name, class := range map[string]string{"shows a form": "Login page", "shows an error": "with a bad password", "back in the outer suite": "Login page"} {
+				if r := byName(rs, name); r.Classname != class {
+					t.Errorf("%q: the innermost suite stands in for an empty classname: got %q, want %q", name, r.Classname, class)
+				}
+			}
+			if r := byName(rs, "shows an error"); r.Message != `Expected "Wrong password" to be visible` {
+				t.Errorf("a failure without message takes its first line: %q", r.Message)
+			}
+		}},
+		"pytest.xml":  {core.Counts{Tests: 4, Passed: 1, Failed: 1, Errors: 1, Skipped: 1}, nil},
+		"gotest.xml":  {core.Counts{Tests: 3, Passed: 1, Failed: 1, Skipped: 1}, nil},
+		"phpunit.xml": {core.Counts{Tests: 2, Passed: 1, Failed: 1}, nil},
+		"jest.xml": {core.Counts{Tests: 2, Passed: 1, Failed: 1}, func(t *testing.T, rs []core.Result) {
+			if r := byName(rs, "resolver times out"); !strings.Contains(r.Details, "at Object.<anonymous>") {
+				t.Errorf("CDATA text: %q", r.Details)
+			}
+		}},
+		"edge.xml": {core.Counts{Tests: 7, Passed: 7}, func(t *testing.T, rs []core.Result) {
+			if rs[0].Classname != "Ünïcødé.Tëst" || rs[0].Name != "名前 😀 AB" || rs[0].Duration != 1234.5 {
+				t.Errorf("BOM, non-ASCII, character references, thousands separator: %+v", rs[0])
+			}
+			if rs[1].Classname != "edge & cases" || rs[1].Name != "" || rs[1].Duration != 0 {
+				t.Errorf("empty attributes: %+v", rs[1])
+			}
+			if byName(rs, "exp").Duration != 0.0015 || byName(rs, "bad time").Duration != 0 {
+				t.Errorf("exponent / unreadable time")
+			}
+			byName(rs, "unknown &nbsp; entity") // kept as written, never resolved
+			if r := byName(rs, "cdata"); r.SystemOut != "<not> &markup; and <text>" || r.SystemErr != "err line" {
+				t.Errorf("CDATA and entities in output: %q %q", r.SystemOut, r.SystemErr)
+			}
+			byName(rs, "single quotes")
+		}},
+		"latin1.xml": {core.Counts{Tests: 1, Passed: 1}, func(t *testing.T, rs []core.Result) {
+			if rs[0].Classname != "café" || rs[0].Name != "crème brûlée" {
+				t.Errorf("ISO-8859-1 is converted: %+v", rs[0])
+			}
+		}},
+	}
+	for file, w := range cases {
+		t.Run(file, func(t *testing.T) {
+			f, err := os.Open(filepath.Join("testdata", file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			rs, err := decodeAll(t, file, f, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var c core.Counts
+			for i := range rs {
+				c.Add(&rs[i])
+			}
+			c.Duration, w.counts.Duration = 0, 0
+			if c != w.counts {
+				t.Errorf("counts %+v, want %+v", c, w.counts)
+			}
+			if w.check != nil {
+				w.check(t, rs)
+			}
+		})
+	}
+}
+
+func TestErrors(t *testing.T) {
+	cases := []struct {
+		name, input string
+		line        int
+		msg         string
+	}{
+		{"empty", "", 1, "no root element"},
+		{"whitespace only", "  \n\n", 3, "no root element"},
+		{"not XML", "this is not an xml file", 1, "not an XML report"},
+		{"wrong root", "<?xml version='1.0'?>\n<test-results/>", 2, "the root element is <test-results>"},
+		{"truncated", "<testsuite>\n<testcase name='a'>\n<failure>boom", 3, "<failure> is not closed"},
+		{"truncated in a tag", "<testsuite>\n<testcase name='a", 2, "end of file inside a tag"},
+		{"mismatched", "<testsuite>\n<testcase></testsuite>", 2, "</testsuite> does not close <testcase>"},
+		{"stray end", "<testsuite></testsuite>\n</testsuite>", 2, "unexpected end tag"},
+		{"second root", "<testsuite/>\n<testsuite/>", 2, "second root element"},
+		{"text after root", "<testsuite/>\ngarbage", 2, "after the root element"},
+		{"unquoted attribute", "<testsuite>\n<testcase name=a/></testsuite>", 2, "not quoted"},
+		{"unterminated comment", "<testsuite>\n<!-- no end", 2, "inside a comment"},
+		{"unterminated CDATA", "<testsuite><testcase><system-out><![CDATA[abc", 1, "inside a CDATA section"},
+		{"UTF-16", "\xff\xfe<\x00", 1, "UTF-16"},
+		{"unknown encoding", "<?xml version='1.0' encoding='Shift_JIS'?><testsuite/>", 1, "not supported"},
+		{"tag inside tag", "<testsuite>\n<testcase name='a' <failure/>", 2, "'<' before '>'"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := decodeAll(t, "report.xml", strings.NewReader(c.input), 0)
+			var je *junit.Error
+			if !errors.As(err, &je) {
+				t.Fatalf("got %v, want a *junit.Error", err)
+			}
+			if je.File != "report.xml" || je.Line != c.line || !strings.Contains(je.Msg, c.msg) {
+				t.Errorf("got %q (line %d), want line %d and %q", err, je.Line, c.line, c.msg)
+			}
+			if !strings.HasPrefix(err.Error(), "report.xml line ") {
+				t.Errorf("the message does not start with file and line: %q", err)
+			}
+		})
+	}
+}
+
+// TestExternalEntitiesNeverResolved: a DOCTYPE that declares external and internal
+// entities is skipped; references stay as written and no file is read.
+func TestExternalEntitiesNeverResolved(t *testing.T) {
+	in := `<?xml version="1.0"?>
+<!DOCTYPE testsuite [
+  <!ENTITY xxe SYSTEM "file:///etc/passwd">
+  <!ENTITY lol "lol">
+  <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+]>
+<testsuite name="s"><testcase classname="c" name="&xxe;"><failure message="&lol2;">&xxe;</failure></testcase></testsuite>`
+	rs, err := decodeAll(t, "xxe.xml", strings.NewReader(in), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 1 || rs[0].Name != "&xxe;" || rs[0].Message != "&lol2;" || rs[0].Details != "&xxe;" {
+		t.Errorf("entities were expanded: %+v", rs)
+	}
+}
+
+// hugeOutput streams a report whose one case has n bytes of <system-out>.
+func hugeOutput(n int64) io.Reader {
+	head := `<testsuite name="s"><testcase classname="c" name="big"><system-out>BEGIN `
+	tail := ` END</system-out></testcase><testcase classname="c" name="after"/></testsuite>`
+	return io.MultiReader(strings.NewReader(head), io.LimitReader(&repeatReader{s: "log line &amp; more\n"}, n), strings.NewReader(tail))
+}
+
+// repeatReader repeats s forever.
+type repeatReader struct {
+	s   string
+	off int
+}
+
+func (r *repeatReader) Read(p []byte) (int, error) {
+	for i := 0; i < len(p); {
+		n := copy(p[i:], r.s[r.off:])
+		i += n
+		r.off = (r.off + n) % len(r.s)
+	}
+	return len(p), nil
+}
+
+// TestHugeTextBoundedMemory: a 300 MB <system-out> is kept as head and tail, and
+// decoding it allocates a small constant, not the text.
+func TestHugeTextBoundedMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("decodes 300 MB")
+	}
+	const n = 300 << 20
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	rs, err := decodeAll(t, "big.xml", hugeOutput(n), 0)
+	runtime.ReadMemStats(&after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 2 {
+		t.Fatalf("%d cases, want 2", len(rs))
+	}
+	out := rs[0].SystemOut
+	if len(out) > junit.DefaultMaxText+100 || !strings.HasPrefix(out, "BEGIN log line & more") || !strings.HasSuffix(out, "more\n END") || !strings.Contains(out, "bytes omitted") {
+		t.Errorf("bounded text: %d bytes, head %q, tail %q", len(out), out[:40], out[len(out)-40:])
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 16<<20 {
+		t.Errorf("decoding allocated %d MB for a 300 MB text; want a bounded amount", alloc>>20)
+	}
+}
+
+func TestMaxTextKeepsHeadAndTail(t *testing.T) {
+	rs, err := decodeAll(t, "r.xml", strings.NewReader(`<testsuite><testcase name="a"><failure>`+
+		strings.Repeat("é", 1000)+"MIDDLE"+strings.Repeat("z", 1000)+`</failure></testcase></testsuite>`), 400)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := rs[0].Details
+	if strings.Contains(d, "MIDDLE") || !strings.HasPrefix(d, "éé") || !strings.HasSuffix(d, "zz") || !strings.Contains(d, "bytes omitted") {
+		t.Errorf("details %q", d)
+	}
+	if !strings.Contains(d, "[... ") || len(d) > 450 {
+		t.Errorf("details not bounded: %d bytes", len(d))
+	}
+	if strings.ContainsRune(d, '\uFFFD') {
+		t.Errorf("a multi-byte character was cut: %q", d)
+	}
+}
+
+// TestSmallReads feeds the decoder one byte at a time: tokens split across reads at
+// every position decode the same.
+func TestSmallReads(t *testing.T) {
+	files, _ := filepath.Glob("testdata/*.xml")
+	for _, f := range files {
+		data, _ := os.ReadFile(f)
+		whole, err1 := decodeAll(t, f, bytes.NewReader(data), 0)
+		split, err2 := decodeAll(t, f, &oneByteReader{data}, 0)
+		if err1 != nil || err2 != nil {
+			t.Fatalf("%s: %v / %v", f, err1, err2)
+		}
+		a, _ := json.Marshal(whole)
+		b, _ := json.Marshal(split)
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s decodes differently read byte by byte", f)
+		}
+	}
+}
+
+type oneByteReader struct{ b []byte }
+
+func (r *oneByteReader) Read(p []byte) (int, error) {
+	if len(r.b) == 0 {
+		return 0, io.EOF
+	}
+	p[0] = r.b[0]
+	r.b = r.b[1:]
+	return 1, nil
+}
+
+// FuzzDecoder: any input either decodes or fails with a *junit.Error; never a panic, and
+// the error names the file and a line within the input.
+func FuzzDecoder(f *testing.F) {
+	files, _ := filepath.Glob("testdata/*.xml")
+	for _, p := range files {
+		data, _ := os.ReadFile(p)
+		f.Add(data)
+	}
+	f.Add([]byte("<testsuite><testcase><![CDATA[x]]></testcase></testsuite>"))
+	f.Add([]byte("<!DOCTYPE x [<!ENTITY a 'b'>]><testsuites/>"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rs, err := decodeAll(t, "fuzz.xml", bytes.NewReader(data), 256)
+		if err == nil {
+			for _, r := range rs {
+				if r.Status > core.Failed || (r.Flaky && r.Status != core.Passed) {
+					t.Fatalf("impossible result %+v", r)
+				}
+			}
+			return
+		}
+		var je *junit.Error
+		if !errors.As(err, &je) {
+			t.Fatalf("error is not a *junit.Error: %v", err)
+		}
+		if je.Line < 1 || je.Line > bytes.Count(data, []byte{'\n'})+1 {
+			t.Fatalf("line %d outside the input (%d lines): %v", je.Line, bytes.Count(data, []byte{'\n'})+1, err)
+		}
+	})
+}
