@@ -22,6 +22,9 @@ import (
 // busyTimeout is how long one statement waits for another process's write lock.
 const busyTimeout = 5 * time.Second
 
+// pageSize is the page size of new databases.
+const pageSize = 16384
+
 // Store is an open regtracker database. It is safe for concurrent use; writes are
 // serialized.
 type Store struct {
@@ -68,10 +71,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("creating the database directory: %w", err)
 	}
 	q := url.Values{}
-	// page_size only takes effect on a new file, before WAL is switched on.
 	for _, p := range []string{
-		"page_size(16384)",
-		"journal_mode(WAL)",
 		fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()),
 		"synchronous(NORMAL)",
 		"foreign_keys(1)",
@@ -96,8 +96,20 @@ func (s *Store) init(ctx context.Context) error {
 		return err
 	}
 	defer release()
+	// A new file gets large pages (fewer B-tree levels and page writes for bulk
+	// imports); the page size can only be set before WAL is switched on. WAL then
+	// persists in the file for every connection.
+	var pages int
+	if err := conn.QueryRowContext(ctx, "PRAGMA page_count").Scan(&pages); err != nil {
+		return describe(err)
+	}
+	if pages == 0 {
+		if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA page_size = %d", pageSize)); err != nil {
+			return describe(err)
+		}
+	}
 	var mode string
-	if err := conn.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+	if err := conn.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode); err != nil {
 		return describe(err)
 	}
 	if mode != "wal" {

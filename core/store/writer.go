@@ -130,8 +130,17 @@ func ensureModule(ctx context.Context, conn *sql.Conn, m core.ModuleRef) (int64,
 }
 
 func deleteJob(ctx context.Context, conn *sql.Conn, id int64) error {
-	if _, err := conn.ExecContext(ctx, "DELETE FROM results WHERE id BETWEEN ? AND ?", id<<32, id<<32|(1<<32-1)); err != nil {
+	var first, last int64
+	if err := conn.QueryRowContext(ctx, "SELECT first_result, last_result FROM jobs WHERE id = ?", id).Scan(&first, &last); err != nil {
 		return describe(err)
+	}
+	for _, q := range []string{
+		"DELETE FROM result_texts WHERE result_id BETWEEN ? AND ?",
+		"DELETE FROM results WHERE id BETWEEN ? AND ?",
+	} {
+		if _, err := conn.ExecContext(ctx, q, first, last); err != nil {
+			return describe(err)
+		}
 	}
 	_, err := conn.ExecContext(ctx, "DELETE FROM jobs WHERE id = ?", id)
 	return describe(err)

@@ -1,0 +1,286 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/regtracker/regtracker/core"
+)
+
+var ctx = context.Background()
+
+func openTemp(t *testing.T) *Store {
+	t.Helper()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "sub", "regtracker.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func ref(rel, mod string, n int64) core.JobRef {
+	return core.JobRef{ModuleRef: core.ModuleRef{Release: rel, Module: mod}, Number: n}
+}
+
+var sample = []core.Result{
+	{Classname: "vpn.TunnelTest", Name: "connects", Duration: 0.5},
+	{Classname: "vpn.TunnelTest", Name: "rekeys", Status: core.Failed, Duration: 1.25, Message: "expected 3", Type: "AssertionError", Details: "at TunnelTest.java:42"},
+	{Classname: "vpn.TunnelTest", Name: "rekeys", Status: core.Passed, Flaky: true},
+	{Classname: "vpn.RouteTest", Name: "ipv6", Status: core.Skipped, Message: "no IPv6"},
+	{Classname: "vpn.RouteTest", Name: "metric", Status: core.Error, Message: "expected 3", SystemOut: "out", SystemErr: "err"},
+}
+
+func writeJob(t *testing.T, s *Store, r core.JobRef, opts core.WriteOptions, rs []core.Result) core.Job {
+	t.Helper()
+	w, err := s.BeginJob(ctx, r, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Add(ctx, rs); err != nil {
+		t.Fatal(err)
+	}
+	job, err := w.Commit(ctx, core.ImportStats{Files: 1, Bytes: 123})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return job
+}
+
+func TestOpenCreatesWALDatabaseWithSchema(t *testing.T) {
+	s := openTemp(t)
+	var mode string
+	var version, pageSize int
+	s.db.QueryRow("PRAGMA journal_mode").Scan(&mode)
+	s.db.QueryRow("PRAGMA user_version").Scan(&version)
+	s.db.QueryRow("PRAGMA page_size").Scan(&pageSize)
+	ms, _ := migrations()
+	if mode != "wal" || version != ms[len(ms)-1].version || pageSize != 16384 {
+		t.Errorf("journal_mode %s, user_version %d, page_size %d", mode, version, pageSize)
+	}
+	// Opening again applies nothing and keeps the data.
+	writeJob(t, s, ref("7.0", "vpn", 1), core.WriteOptions{}, sample)
+	s.Close()
+	s2, err := Open(ctx, s.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	if jobs, _ := s2.Jobs(ctx, nil); len(jobs) != 1 {
+		t.Errorf("after reopening: %d jobs", len(jobs))
+	}
+}
+
+func TestOpenRefusesNewerSchema(t *testing.T) {
+	s := openTemp(t)
+	s.db.Exec("PRAGMA user_version = 999")
+	s.Close()
+	if _, err := Open(ctx, s.Path()); err == nil {
+		t.Fatal("opened a database from a newer version")
+	}
+}
+
+func TestOpenRejectsNonDatabase(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "notes.txt")
+	os.WriteFile(p, []byte("these are not the pages you are looking for, not at all, no"), 0o600)
+	_, err := Open(ctx, p)
+	if err == nil || !strings.Contains(err.Error(), "not a regtracker database") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestWriteAndReadBack(t *testing.T) {
+	s := openTemp(t)
+	job := writeJob(t, s, ref("7.0", "vpn", 14), core.WriteOptions{Source: "/logs/14"}, sample)
+	want := core.Counts{Tests: 5, Passed: 2, Failed: 1, Errors: 1, Skipped: 1, Flaky: 1, Duration: 1.75}
+	if job.Counts != want {
+		t.Errorf("commit counts %+v, want %+v", job.Counts, want)
+	}
+	got, err := s.Job(ctx, ref("7.0", "vpn", 14))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Counts != want || got.Source != "/logs/14" || got.Stats.Files != 1 || got.Stats.Bytes != 123 || got.ImportedAt.IsZero() {
+		t.Errorf("stored job %+v", got)
+	}
+	rs, err := s.Results(ctx, ref("7.0", "vpn", 14))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(rs, sample) {
+		t.Errorf("results read back:\n%+v\nwant\n%+v", rs, sample)
+	}
+	// Texts and identities are stored once.
+	var texts, tests int
+	s.db.QueryRow("SELECT count(*) FROM texts").Scan(&texts)
+	s.db.QueryRow("SELECT count(*) FROM tests").Scan(&tests)
+	if texts != 6 || tests != 4 {
+		t.Errorf("%d texts (want 6 distinct), %d tests (want 4 identities)", texts, tests)
+	}
+}
+
+func TestJobExistsAndReplace(t *testing.T) {
+	s := openTemp(t)
+	r := ref("7.0", "vpn", 3)
+	writeJob(t, s, r, core.WriteOptions{}, sample)
+	if _, err := s.BeginJob(ctx, r, core.WriteOptions{}); !errors.Is(err, core.ErrJobExists) {
+		t.Fatalf("second import without replace: %v", err)
+	}
+	// A replace that is abandoned keeps the old results.
+	w, err := s.BeginJob(ctx, r, core.WriteOptions{Replace: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Add(ctx, sample[:1])
+	w.Rollback()
+	if rs, _ := s.Results(ctx, r); len(rs) != len(sample) {
+		t.Errorf("after an abandoned replace: %d results, want %d", len(rs), len(sample))
+	}
+	// A committed replace swaps them.
+	job := writeJob(t, s, r, core.WriteOptions{Replace: true}, sample[:2])
+	if rs, _ := s.Results(ctx, r); len(rs) != 2 || job.Tests != 2 {
+		t.Errorf("after replace: %d results, %d tests", len(rs), job.Tests)
+	}
+	var results int
+	s.db.QueryRow("SELECT count(*) FROM results").Scan(&results)
+	if results != 2 {
+		t.Errorf("the replaced job's results remain: %d rows", results)
+	}
+}
+
+func TestUncommittedJobIsInvisibleAndRollbackLeavesNothing(t *testing.T) {
+	s := openTemp(t)
+	w, err := s.BeginJob(ctx, ref("7.0", "vpn", 1), core.WriteOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Add(ctx, sample); err != nil {
+		t.Fatal(err)
+	}
+	if jobs, _ := s.Jobs(ctx, nil); len(jobs) != 0 {
+		t.Errorf("a reader sees %d jobs before commit", len(jobs))
+	}
+	w.Rollback()
+	w.Rollback() // twice is fine
+	for _, table := range []string{"releases", "modules", "jobs", "classes", "tests", "texts", "results", "result_texts"} {
+		var n int
+		s.db.QueryRow("SELECT count(*) FROM " + table).Scan(&n)
+		if n != 0 {
+			t.Errorf("%s has %d rows after rollback", table, n)
+		}
+	}
+}
+
+func TestCancelledAddRollsBack(t *testing.T) {
+	s := openTemp(t)
+	w, err := s.BeginJob(ctx, ref("7.0", "vpn", 1), core.WriteOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := w.Add(cctx, sample); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Add with a cancelled context: %v", err)
+	}
+	w.Rollback()
+	if jobs, _ := s.Jobs(ctx, nil); len(jobs) != 0 {
+		t.Errorf("%d jobs after cancel", len(jobs))
+	}
+}
+
+// TestHashCollisionsAreResolved puts other values under the keys a test and a text
+// would take, as a hash collision would: the writer must probe past them and read back
+// the right values.
+func TestHashCollisionsAreResolved(t *testing.T) {
+	s := openTemp(t)
+	writeJob(t, s, ref("7.0", "vpn", 1), core.WriteOptions{}, []core.Result{{Classname: "vpn.TunnelTest", Name: "other"}})
+	var classID int64
+	s.db.QueryRow("SELECT id FROM classes WHERE name = 'vpn.TunnelTest'").Scan(&classID)
+	if _, err := s.db.Exec("INSERT INTO tests (key, class_id, name) VALUES (?, ?, 'impostor')", testKey(classID, "connects"), classID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.Exec("INSERT INTO texts (key, body) VALUES (?, 'impostor text')", textKey("expected 3")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.Exec("INSERT INTO classes (key, name) VALUES (?, 'impostor class')", classKey("vpn.RouteTest")); err != nil {
+		t.Fatal(err)
+	}
+	writeJob(t, s, ref("7.0", "vpn", 2), core.WriteOptions{}, sample)
+	rs, err := s.Results(ctx, ref("7.0", "vpn", 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(rs, sample) {
+		t.Errorf("with collisions, results read back:\n%+v\nwant\n%+v", rs, sample)
+	}
+	// A second job finds the probed keys again instead of adding duplicates.
+	writeJob(t, s, ref("7.0", "vpn", 3), core.WriteOptions{}, sample)
+	var n int
+	s.db.QueryRow("SELECT count(*) FROM tests WHERE name = 'connects'").Scan(&n)
+	if n != 1 {
+		t.Errorf("identity stored %d times", n)
+	}
+}
+
+func TestJobsOrderFilterAndLastNumber(t *testing.T) {
+	s := openTemp(t)
+	for _, r := range []core.JobRef{ref("7.0", "vpn", 12), ref("7.0", "vpn", 2), ref("7.0", "ike", 5), ref("6.4", "vpn", 40)} {
+		writeJob(t, s, r, core.WriteOptions{}, sample[:1])
+	}
+	jobs, err := s.Jobs(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, j := range jobs {
+		got = append(got, j.JobRef.String())
+	}
+	if want := []string{"6.4/vpn/40", "7.0/ike/5", "7.0/vpn/2", "7.0/vpn/12"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("order %v, want %v", got, want)
+	}
+	m := core.ModuleRef{Release: "7.0", Module: "vpn"}
+	if jobs, _ := s.Jobs(ctx, &m); len(jobs) != 2 {
+		t.Errorf("filter: %d jobs", len(jobs))
+	}
+	if n, _ := s.LastNumber(ctx, m); n != 12 {
+		t.Errorf("LastNumber %d", n)
+	}
+	if n, _ := s.LastNumber(ctx, core.ModuleRef{Release: "9", Module: "none"}); n != 0 {
+		t.Errorf("LastNumber of an unknown module %d", n)
+	}
+	if _, err := s.Job(ctx, ref("7.0", "vpn", 99)); !errors.Is(err, core.ErrNotFound) {
+		t.Errorf("missing job: %v", err)
+	}
+}
+
+func TestWritersQueueAndHonourContext(t *testing.T) {
+	s := openTemp(t)
+	w, err := s.BeginJob(ctx, ref("7.0", "vpn", 1), core.WriteOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	done := make(chan error)
+	go func() {
+		_, err := s.BeginJob(cctx, ref("7.0", "vpn", 2), core.WriteOptions{})
+		done <- err
+	}()
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Errorf("waiting writer: %v", err)
+	}
+	w.Rollback()
+}
+
+func TestIntegrityCheck(t *testing.T) {
+	s := openTemp(t)
+	writeJob(t, s, ref("7.0", "vpn", 1), core.WriteOptions{}, sample)
+	if problems, err := s.IntegrityCheck(ctx); err != nil || len(problems) != 0 {
+		t.Errorf("fresh database: %v %v", problems, err)
+	}
+}
