@@ -336,17 +336,14 @@ func chooseNumber(ctx context.Context, st Store, m core.ModuleRef, firstPath str
 	return last + 1, nil
 }
 
-// NumberFromPath finds a job number in a report's path: the segment nearest to the end
-// that is a whole number ("logs/vpn/14/test-results.xml" gives 14). The path is made
-// absolute first, so a relative file in a build's directory counts too.
+// NumberFromPath finds a job number in a report's path as given: the segment nearest to
+// the end that is a whole number ("logs/vpn/14/test-results.xml" gives 14). Both '/'
+// and '\\' separate segments.
 func NumberFromPath(path string) (int64, bool) {
-	if abs, err := filepath.Abs(path); err == nil {
-		path = abs
-	}
-	segs := strings.FieldsFunc(filepath.ToSlash(path), func(r rune) bool { return r == '/' })
+	segs := strings.FieldsFunc(path, func(r rune) bool { return r == '/' || r == '\\' })
 	for i := len(segs) - 1; i >= 0; i-- {
 		s := segs[i]
-		if s == "" || strings.TrimLeft(s, "0123456789") != "" {
+		if strings.TrimLeft(s, "0123456789") != "" {
 			continue
 		}
 		if n, err := strconv.ParseInt(s, 10, 64); err == nil && n > 0 {

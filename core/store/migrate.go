@@ -43,32 +43,35 @@ func migrations() ([]migration, error) {
 	return ms, nil
 }
 
-// migrate applies the migrations the database has not seen, each in its own transaction.
+// migrate applies the migrations the database has not seen, each in its own write
+// transaction. The version is read inside the transaction, so two processes opening a
+// new file at once apply each migration once.
 func migrate(ctx context.Context, conn *sql.Conn) error {
 	ms, err := migrations()
 	if err != nil {
 		return err
 	}
-	var current int
-	if err := conn.QueryRowContext(ctx, "PRAGMA user_version").Scan(&current); err != nil {
-		return fmt.Errorf("reading schema version: %w", err)
-	}
-	if n := len(ms); n > 0 && current > ms[n-1].version {
-		return fmt.Errorf("the database has schema version %d, newer than this program knows (%d): use a newer regtracker", current, ms[n-1].version)
-	}
+	latest := ms[len(ms)-1].version
 	for _, m := range ms {
-		if m.version <= current {
-			continue
-		}
 		err := inWriteTx(ctx, conn, func() error {
+			var current int
+			if err := conn.QueryRowContext(ctx, "PRAGMA user_version").Scan(&current); err != nil {
+				return fmt.Errorf("reading schema version: %w", err)
+			}
+			if current > latest {
+				return fmt.Errorf("the database has schema version %d, newer than this program knows (%d): use a newer regtracker", current, latest)
+			}
+			if m.version <= current {
+				return nil
+			}
 			if _, err := conn.ExecContext(ctx, m.sql); err != nil {
-				return err
+				return fmt.Errorf("applying migration %s: %w", m.name, err)
 			}
 			_, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.version))
 			return err
 		})
 		if err != nil {
-			return fmt.Errorf("applying migration %s: %w", m.name, err)
+			return err
 		}
 	}
 	return nil

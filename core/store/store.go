@@ -108,8 +108,13 @@ func (s *Store) init(ctx context.Context) error {
 			return describe(err)
 		}
 	}
+	// Switching to WAL needs the file to itself for a moment; another process opening
+	// it at the same time makes it busy without waiting, so wait here.
 	var mode string
-	if err := conn.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode); err != nil {
+	err = retryBusy(ctx, func() error {
+		return conn.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode)
+	})
+	if err != nil {
 		return describe(err)
 	}
 	if mode != "wal" {
@@ -151,6 +156,22 @@ func beginWrite(ctx context.Context, conn *sql.Conn) error {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// retryBusy runs fn until it does not fail with SQLITE_BUSY, for up to busyTimeout.
+func retryBusy(ctx context.Context, fn func() error) error {
+	deadline := time.Now().Add(busyTimeout)
+	for {
+		err := fn()
+		if err == nil || !isBusy(err) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
 		}
 	}
 }
