@@ -1,105 +1,19 @@
 package junit_test
 
 import (
-	"encoding/xml"
 	"errors"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/regtracker/regtracker/core"
 	"github.com/regtracker/regtracker/core/junit"
+	"github.com/regtracker/regtracker/core/junit/junittest"
 )
 
-// corpusDir is the shared corpus of real reports; CI always has it.
-const corpusDir = "../../../shared/junit-corpus"
-
-// corpusFiles lists the corpus's reports, good ones and those under bad/.
 func corpusFiles(t *testing.T) (good, bad []string) {
-	t.Helper()
-	if _, err := os.Stat(corpusDir); err != nil {
-		t.Skipf("skipping: the shared JUnit corpus is not at %s (%v)", corpusDir, err)
-	}
-	err := filepath.WalkDir(corpusDir, func(p string, e os.DirEntry, err error) error {
-		if err != nil || e.IsDir() || !strings.HasSuffix(p, ".xml") {
-			return err
-		}
-		if strings.Contains(filepath.ToSlash(p), "/bad/") {
-			bad = append(bad, p)
-		} else {
-			good = append(good, p)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return good, bad
-}
-
-// referenceCounts counts a report with encoding/xml, independently of the decoder:
-// every <testcase> outside another testcase, its status from its direct children.
-func referenceCounts(t *testing.T, path string) core.Counts {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	dec := xml.NewDecoder(f)
-	dec.Strict = false
-	dec.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
-	var c core.Counts
-	var stack []string
-	var failed, errored, skipped, flaky bool
-	caseDepth := -1
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			return c
-		}
-		if err != nil {
-			t.Fatalf("reference parser: %s: %v", path, err)
-		}
-		switch tok := tok.(type) {
-		case xml.StartElement:
-			stack = append(stack, tok.Name.Local)
-			switch {
-			case tok.Name.Local == "testcase" && caseDepth < 0:
-				caseDepth = len(stack)
-				failed, errored, skipped, flaky = false, false, false, false
-			case len(stack) == caseDepth+1:
-				switch tok.Name.Local {
-				case "failure":
-					failed = true
-				case "error":
-					errored = true
-				case "skipped":
-					skipped = true
-				case "flakyFailure", "flakyError":
-					flaky = true
-				}
-			}
-		case xml.EndElement:
-			if len(stack) == caseDepth {
-				r := core.Result{Status: core.Passed}
-				switch {
-				case failed:
-					r.Status = core.Failed
-				case errored:
-					r.Status = core.Error
-				case skipped:
-					r.Status = core.Skipped
-				}
-				r.Flaky = flaky && r.Status == core.Passed
-				c.Add(&r)
-				caseDepth = -1
-			}
-			stack = stack[:len(stack)-1]
-		}
-	}
+	return junittest.Corpus(t, "../../../shared/junit-corpus")
 }
 
 func decodeFile(path string) (core.Counts, error) {
@@ -134,7 +48,10 @@ func TestCorpusCountsMatchReference(t *testing.T) {
 			t.Errorf("%v", err)
 			continue
 		}
-		want := referenceCounts(t, p)
+		want, err := junittest.ReferenceCounts(p)
+		if err != nil {
+			t.Fatal(err)
+		}
 		got.Duration, want.Duration = 0, 0
 		if got != want {
 			t.Errorf("%s:\n got %+v\nwant %+v", p, got, want)
