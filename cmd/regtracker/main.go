@@ -1,0 +1,50 @@
+// Command regtracker is the desktop app: it opens the default database (or --db) and
+// shows its releases, modules and jobs. Without a display it says so and points to
+// regtracker-cli.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"runtime"
+
+	"fyne.io/fyne/v2/app"
+
+	"github.com/regtracker/regtracker/core/store"
+	"github.com/regtracker/regtracker/resources"
+	"github.com/regtracker/regtracker/ui"
+)
+
+func main() {
+	dbPath := flag.String("db", "", "database file (default: the same as regtracker-cli's)")
+	flag.Parse()
+	if runtime.GOOS == "linux" && os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
+		fmt.Fprintln(os.Stderr, "regtracker: no display (DISPLAY and WAYLAND_DISPLAY are unset); without a screen use regtracker-cli, the same tool for the command line")
+		os.Exit(1)
+	}
+	if *dbPath == "" {
+		p, err := store.DefaultPath()
+		if err != nil {
+			fatal(err)
+		}
+		*dbPath = p
+	}
+	st, err := store.Open(context.Background(), *dbPath)
+	if err != nil {
+		fatal(err)
+	}
+	defer st.Close()
+
+	a := app.NewWithID("io.github.regtracker")
+	a.SetIcon(resources.Icon)
+	u := ui.New(a, st)
+	u.Reload()
+	u.Window().ShowAndRun()
+}
+
+func fatal(err error) {
+	fmt.Fprintln(os.Stderr, "regtracker:", err)
+	os.Exit(1)
+}
