@@ -20,7 +20,7 @@ type fakeStore struct {
 }
 
 func (f *fakeStore) Jobs(context.Context, *core.ModuleRef) ([]core.Job, error) { return f.jobs, f.err }
-func (f *fakeStore) Path() string                                             { return "/data/regtracker.db" }
+func (f *fakeStore) Path() string                                              { return "/data/regtracker.db" }
 
 // reloaded reloads and waits until the result is shown.
 func reloaded(t *testing.T, u *App) {
