@@ -619,7 +619,12 @@ func (d *Decoder) classify(name []byte) kind {
 func (d *Decoder) open(k kind, attrs []byte, selfClose bool) error {
 	switch k {
 	case kSuite:
-		name, err := d.attr(attrs, "name")
+		var name []byte
+		err := d.eachAttr(attrs, func(n, v []byte) {
+			if string(n) == "name" {
+				name = v
+			}
+		})
 		if err != nil {
 			return err
 		}
@@ -643,21 +648,16 @@ func (d *Decoder) open(k kind, attrs []byte, selfClose bool) error {
 		d.decided = true
 		d.res.Status = st
 		d.res.Message, d.res.Type = "", ""
-		for rest := attrs; ; {
-			name, val, r, err := d.nextAttr(rest)
-			if err != nil {
-				return err
-			}
-			if name == nil {
-				break
-			}
-			rest = r
+		err := d.eachAttr(attrs, func(name, val []byte) {
 			switch string(name) {
 			case "message":
 				d.res.Message = d.string(val)
 			case "type":
 				d.res.Type = d.string(val)
 			}
+		})
+		if err != nil {
+			return err
 		}
 		d.detail.reset()
 		d.setSink(d.detail, selfClose)
@@ -668,7 +668,7 @@ func (d *Decoder) open(k kind, attrs []byte, selfClose bool) error {
 	case kErr:
 		d.setSink(d.serr, selfClose)
 	default:
-		return d.checkAttrs(attrs)
+		return d.eachAttr(attrs, nil)
 	}
 	return nil
 }
@@ -690,15 +690,7 @@ func (d *Decoder) openCase(attrs []byte) error {
 	d.out.reset()
 	d.serr.reset()
 	var class []byte
-	for rest := attrs; ; {
-		name, val, r, err := d.nextAttr(rest)
-		if err != nil {
-			return err
-		}
-		if name == nil {
-			break
-		}
-		rest = r
+	err := d.eachAttr(attrs, func(name, val []byte) {
 		switch string(name) {
 		case "classname":
 			class = val
@@ -707,6 +699,9 @@ func (d *Decoder) openCase(attrs []byte) error {
 		case "time":
 			d.res.Duration = parseTime(val)
 		}
+	})
+	if err != nil {
+		return err
 	}
 	if len(class) == 0 && len(d.suites) > 0 {
 		d.res.Classname = d.suites[len(d.suites)-1]
@@ -757,26 +752,16 @@ func (d *Decoder) finishCase() {
 	d.sink, d.caseRecord, d.done = nil, false, true
 }
 
-// attr returns the value of the attribute called want, still escaped.
-func (d *Decoder) attr(attrs []byte, want string) ([]byte, error) {
-	var found []byte
+// eachAttr calls fn with the name and raw (still escaped) value of each attribute in
+// attrs, checking their syntax.
+func (d *Decoder) eachAttr(attrs []byte, fn func(name, val []byte)) error {
 	for rest := attrs; ; {
 		name, val, r, err := d.nextAttr(rest)
 		if err != nil || name == nil {
-			return found, err
-		}
-		if string(name) == want {
-			found = val
-		}
-		rest = r
-	}
-}
-
-func (d *Decoder) checkAttrs(attrs []byte) error {
-	for rest := attrs; ; {
-		name, _, r, err := d.nextAttr(rest)
-		if err != nil || name == nil {
 			return err
+		}
+		if fn != nil {
+			fn(name, val)
 		}
 		rest = r
 	}
