@@ -8,119 +8,104 @@ import (
 )
 
 // An interned table (tests, texts) stores each distinct value once under a key derived
-// from its hash (see keys.go). Writing a batch is one INSERT OR IGNORE, which needs no
-// statement journal. When SQLite reports every row inserted, the keys are the values'
-// own. When some rows were ignored (the value was there already, or a different value
-// holds the key: a hash collision), one read-only query checks that every key holds its
-// value; only if that fails are the rows placed one by one, probing the following keys.
+// from its hash (see keys.go): rows of (key, value). Writing a batch is one INSERT OR
+// IGNORE, which needs no statement journal. When SQLite reports every row inserted, the
+// keys are the values' own. When some rows were ignored (the value was there already, or
+// a different value holds the key: a hash collision), one read-only query checks that
+// every key holds its value; only if that fails are the rows placed one by one, probing
+// the following keys.
 type internTable struct {
-	cols       int    // bound per row: the key, then the value columns
 	insertHead string // multi-row INSERT OR IGNORE up to VALUES
 	// verifyHead + rows + verifyTail counts the rows whose key holds their value.
 	verifyHead, verifyTail string
-	lookup                 string // the value columns under one key
+	lookup                 string // the value under one key
+	next                   func(key int64) int64
 }
 
 var interned = map[string]internTable{
 	"tests": {
-		cols:       3,
-		insertHead: "INSERT OR IGNORE INTO tests (key, class_id, name) VALUES ",
+		insertHead: "INSERT OR IGNORE INTO tests (key, name) VALUES ",
 		verifyHead: "SELECT count(*) FROM (VALUES ",
-		verifyTail: ") v JOIN tests t ON t.key = v.column1 AND t.class_id = v.column2 AND t.name = v.column3",
-		lookup:     "SELECT class_id, name FROM tests WHERE key = ?",
+		verifyTail: ") v JOIN tests t ON t.key = v.column1 AND t.name = v.column2",
+		lookup:     "SELECT name FROM tests WHERE key = ?",
+		next:       nextTestKey,
 	},
 	"texts": {
-		cols:       2,
 		insertHead: "INSERT OR IGNORE INTO texts (key, body) VALUES ",
 		verifyHead: "SELECT count(*) FROM (VALUES ",
 		verifyTail: ") v JOIN texts t ON t.key = v.column1 AND t.body = v.column2",
 		lookup:     "SELECT body FROM texts WHERE key = ?",
+		next:       nextKey,
 	},
 }
 
-// intern stores rows (args holds cols values per row, the preferred key first) and
-// appends to keys the key each row has in the table.
-func (w *JobWriter) intern(ctx context.Context, table string, rows int, args []any, keys []int64) ([]int64, error) {
+// intern stores values whose preferred keys are keys, and replaces each key that was
+// taken by another value with the key the value got.
+func (w *JobWriter) intern(ctx context.Context, table string, keys []int64, values []string) error {
 	t := interned[table]
-	for i := range rows {
-		keys = append(keys, args[i*t.cols].(int64))
+	w.args = w.args[:0]
+	for i, v := range values {
+		w.args = append(w.args, keys[i], v)
 	}
-	insert, err := w.stmt(ctx, table, t.cols, rows)
+	insert, err := w.stmt(ctx, table, 2, len(values))
 	if err != nil {
-		return nil, err
+		return err
 	}
-	res, err := insert.ExecContext(ctx, args...)
+	res, err := insert.ExecContext(ctx, w.args...)
 	if err != nil {
-		return nil, describe(err)
+		return describe(err)
 	}
-	if n, err := res.RowsAffected(); err == nil && n == int64(rows) {
-		return keys, nil // all new: no key was taken
+	if n, err := res.RowsAffected(); err == nil && n == int64(len(values)) {
+		return nil // all new: no key was taken
 	}
-	verify, err := w.stmt(ctx, "verify "+table, t.cols, rows)
+	verify, err := w.stmt(ctx, "verify "+table, 2, len(values))
 	if err != nil {
-		return nil, err
+		return err
 	}
 	var ok int
-	if err := verify.QueryRowContext(ctx, args...).Scan(&ok); err != nil {
-		return nil, describe(err)
+	if err := verify.QueryRowContext(ctx, w.args...).Scan(&ok); err != nil {
+		return describe(err)
 	}
-	if ok == rows {
-		return keys, nil
+	if ok == len(values) {
+		return nil
 	}
-	// A collision somewhere in this batch: place each row on its own.
-	for i := range rows {
-		if keys[i], err = w.place(ctx, t, table, args[i*t.cols:(i+1)*t.cols]); err != nil {
-			return nil, err
+	// A collision somewhere in this batch: place each value on its own.
+	for i, v := range values {
+		if keys[i], err = w.place(ctx, t, table, keys[i], v); err != nil {
+			return err
 		}
 	}
-	return keys, nil
+	return nil
 }
 
 // place finds the key of one value: the first key from its preferred one that holds it
 // or is free (and then stores it there).
-func (w *JobWriter) place(ctx context.Context, t internTable, table string, row []any) (int64, error) {
-	one, err := w.stmt(ctx, table, t.cols, 1)
+func (w *JobWriter) place(ctx context.Context, t internTable, table string, key int64, value string) (int64, error) {
+	one, err := w.stmt(ctx, table, 2, 1)
 	if err != nil {
 		return 0, err
 	}
-	row = append([]any(nil), row...)
-	key := row[0].(int64)
-	for probe := 0; probe < 1000; probe++ {
-		held := make([]any, t.cols-1)
-		dest := make([]any, len(held))
-		for i := range held {
-			dest[i] = &held[i]
-		}
-		err := w.conn.QueryRowContext(ctx, t.lookup, key).Scan(dest...)
+	lookup, err := w.prepared(ctx, t.lookup)
+	if err != nil {
+		return 0, err
+	}
+	for range 1000 {
+		var held string
+		err := lookup.QueryRowContext(ctx, key).Scan(&held)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
-			row[0] = key
-			if _, err := one.ExecContext(ctx, row...); err != nil {
+			if _, err := one.ExecContext(ctx, key, value); err != nil {
 				return 0, describe(err)
 			}
 			return key, nil
 		case err != nil:
 			return 0, describe(err)
-		case sameValues(held, row[1:]):
+		case held == value:
 			return key, nil
 		}
-		key = nextID(key)
+		key = t.next(key)
 	}
-	return 0, fmt.Errorf("%s: no free key after 1000 probes from %d", table, row[0])
-}
-
-// sameValues compares column values read back with the values bound.
-func sameValues(held, bound []any) bool {
-	for i := range held {
-		h := held[i]
-		if b, ok := h.([]byte); ok {
-			h = string(b)
-		}
-		if h != bound[i] {
-			return false
-		}
-	}
-	return true
+	return 0, fmt.Errorf("%s: no free key after 1000 probes for %.40q", table, value)
 }
 
 // classCacheSize bounds the classes a writer remembers; past it the cache starts afresh.
@@ -148,13 +133,21 @@ func (w *JobWriter) classID(ctx context.Context, name string) (int64, error) {
 
 func (w *JobWriter) lookupClass(ctx context.Context, name string) (int64, error) {
 	key := classKey(name)
-	for probe := 0; probe < 1000; probe++ {
+	for range 1000 {
 		var id int64
 		var held string
-		err := w.conn.QueryRowContext(ctx, "SELECT id, name FROM classes WHERE key = ?", key).Scan(&id, &held)
+		sel, err := w.prepared(ctx, "SELECT id, name FROM classes WHERE key = ?")
+		if err != nil {
+			return 0, err
+		}
+		err = sel.QueryRowContext(ctx, key).Scan(&id, &held)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
-			res, err := w.conn.ExecContext(ctx, "INSERT INTO classes (key, name) VALUES (?, ?)", key, name)
+			ins, err := w.prepared(ctx, "INSERT INTO classes (key, name) VALUES (?, ?)")
+			if err != nil {
+				return 0, err
+			}
+			res, err := ins.ExecContext(ctx, key, name)
 			if err != nil {
 				return 0, describe(err)
 			}
@@ -164,7 +157,7 @@ func (w *JobWriter) lookupClass(ctx context.Context, name string) (int64, error)
 		case held == name:
 			return id, nil
 		}
-		key = nextID(key)
+		key = nextKey(key)
 	}
 	return 0, fmt.Errorf("classes: no free key after 1000 probes for %q", name)
 }

@@ -86,7 +86,7 @@ func (s *Store) Results(ctx context.Context, ref core.JobRef) ([]core.Result, er
 		coalesce(msg.body, ''), coalesce(typ.body, ''), coalesce(det.body, ''), coalesce(o.body, ''), coalesce(e.body, '')
 		FROM jobs j JOIN modules m ON m.id = j.module_id JOIN releases r ON r.id = m.release_id
 		JOIN results x ON x.id BETWEEN j.first_result AND j.last_result
-		JOIN tests t ON t.key = x.test_key JOIN classes c ON c.id = t.class_id
+		JOIN tests t ON t.key = x.test_key JOIN classes c ON c.id = t.key >> 32
 		LEFT JOIN result_texts rt ON rt.result_id = x.id
 		LEFT JOIN texts msg ON msg.key = rt.message LEFT JOIN texts typ ON typ.key = rt.type
 		LEFT JOIN texts det ON det.key = rt.details LEFT JOIN texts o ON o.key = rt.out

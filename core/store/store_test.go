@@ -201,7 +201,7 @@ func TestHashCollisionsAreResolved(t *testing.T) {
 	writeJob(t, s, ref("7.0", "vpn", 1), core.WriteOptions{}, []core.Result{{Classname: "vpn.TunnelTest", Name: "other"}})
 	var classID int64
 	s.db.QueryRow("SELECT id FROM classes WHERE name = 'vpn.TunnelTest'").Scan(&classID)
-	if _, err := s.db.Exec("INSERT INTO tests (key, class_id, name) VALUES (?, ?, 'impostor')", testKey(classID, "connects"), classID); err != nil {
+	if _, err := s.db.Exec("INSERT INTO tests (key, name) VALUES (?, 'impostor')", testKey(classID, "connects")); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.db.Exec("INSERT INTO texts (key, body) VALUES (?, 'impostor text')", textKey("expected 3")); err != nil {

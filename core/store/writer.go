@@ -13,7 +13,7 @@ import (
 
 // rowsPerInsert is how many rows one multi-row INSERT carries; more gained nothing when
 // measured, fewer costs statement overhead.
-const rowsPerInsert = 100
+const rowsPerInsert = 256
 
 // writerCacheKiB is the page cache of the importing connection.
 const writerCacheKiB = 16 << 10
@@ -36,8 +36,8 @@ type JobWriter struct {
 
 	stmts       map[stmtKey]*sql.Stmt
 	args        []any
-	testKeys    []int64          // scratch: the keys of a chunk's identities
-	textKeys    []int64          // scratch: the keys of a chunk's texts
+	keys        []int64          // scratch: keys of a chunk's tests, then of its texts
+	values      []string         // scratch: their values
 	classes     map[string]int64 // class name -> id, bounded by classCacheSize
 	lastClass   string
 	lastClassID int64
@@ -181,21 +181,19 @@ func resultTexts(r *core.Result) [textCols]string {
 }
 
 func (w *JobWriter) addChunk(ctx context.Context, rs []core.Result) error {
-	n := len(rs)
 	// Identities.
-	w.args = w.args[:0]
+	w.keys, w.values = w.keys[:0], w.values[:0]
 	for i := range rs {
 		cid, err := w.classID(ctx, rs[i].Classname)
 		if err != nil {
 			return err
 		}
-		w.args = append(w.args, testKey(cid, rs[i].Name), cid, rs[i].Name)
+		w.keys = append(w.keys, testKey(cid, rs[i].Name))
+		w.values = append(w.values, rs[i].Name)
 	}
-	testKeys, err := w.intern(ctx, "tests", n, w.args, w.testKeys[:0])
-	if err != nil {
+	if err := w.intern(ctx, "tests", w.keys, w.values); err != nil {
 		return err
 	}
-	w.testKeys = testKeys
 	// Results.
 	w.args = w.args[:0]
 	withText := 0
@@ -205,13 +203,13 @@ func (w *JobWriter) addChunk(ctx context.Context, rs []core.Result) error {
 		if r.Flaky {
 			outcome |= flakyBit
 		}
-		w.args = append(w.args, testKeys[i], outcome, r.Duration)
-		if r.Message != "" || r.Type != "" || r.Details != "" || r.SystemOut != "" || r.SystemErr != "" {
+		w.args = append(w.args, w.keys[i], outcome, r.Duration)
+		if resultTexts(r) != ([textCols]string{}) {
 			withText++
 		}
 		w.counts.Add(r)
 	}
-	stmt, err := w.stmt(ctx, "results", 3, n)
+	stmt, err := w.stmt(ctx, "results", 3, len(rs))
 	if err != nil {
 		return err
 	}
@@ -219,7 +217,7 @@ func (w *JobWriter) addChunk(ctx context.Context, rs []core.Result) error {
 		return describe(err)
 	}
 	first := w.nextResult
-	w.nextResult += int64(n)
+	w.nextResult += int64(len(rs))
 	if withText == 0 {
 		return nil
 	}
@@ -228,21 +226,18 @@ func (w *JobWriter) addChunk(ctx context.Context, rs []core.Result) error {
 
 // addTexts stores the texts of the results that have any, rs[0] having the id first.
 func (w *JobWriter) addTexts(ctx context.Context, rs []core.Result, first int64, rows int) error {
-	w.args = w.args[:0]
-	textRows := 0
+	w.keys, w.values = w.keys[:0], w.values[:0]
 	for i := range rs {
 		for _, t := range resultTexts(&rs[i]) {
 			if t != "" {
-				w.args = append(w.args, textKey(t), t)
-				textRows++
+				w.keys = append(w.keys, textKey(t))
+				w.values = append(w.values, t)
 			}
 		}
 	}
-	textKeys, err := w.intern(ctx, "texts", textRows, w.args, w.textKeys[:0])
-	if err != nil {
+	if err := w.intern(ctx, "texts", w.keys, w.values); err != nil {
 		return err
 	}
-	w.textKeys = textKeys
 	w.args = w.args[:0]
 	k := 0
 	for i := range rs {
@@ -256,7 +251,7 @@ func (w *JobWriter) addTexts(ctx context.Context, rs []core.Result, first int64,
 				w.args = append(w.args, nil)
 				continue
 			}
-			w.args = append(w.args, textKeys[k])
+			w.args = append(w.args, w.keys[k])
 			k++
 		}
 	}
@@ -266,6 +261,20 @@ func (w *JobWriter) addTexts(ctx context.Context, rs []core.Result, first int64,
 	}
 	_, err = stmt.ExecContext(ctx, w.args...)
 	return describe(err)
+}
+
+// prepared returns q prepared on the writer's connection, once per job.
+func (w *JobWriter) prepared(ctx context.Context, q string) (*sql.Stmt, error) {
+	key := stmtKey{table: q}
+	if st, ok := w.stmts[key]; ok {
+		return st, nil
+	}
+	st, err := w.conn.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, describe(err)
+	}
+	w.stmts[key] = st
+	return st, nil
 }
 
 // stmt returns the prepared multi-row INSERT for table with rows rows.

@@ -49,14 +49,13 @@ CREATE TABLE classes (
 );
 
 -- Test identities, stored once: (class, name). The key is the class id in the high 31
--- bits and a hash of the name in the low 32, so a class's tests are neighbours and the
--- tests of a new class are appended at the end of the table. Results refer to tests by
--- key. A hash collision (another name under the key) is found by the writer, which then
--- probes the following keys.
+-- bits and a hash of the name in the low 32 (key >> 32 is the class), so a class's tests
+-- are neighbours and the tests of a new class are appended at the end of the table.
+-- Results refer to tests by key. A hash collision (another name under the key) is found
+-- by the writer, which then probes the following keys of the same class.
 CREATE TABLE tests (
-    key      INTEGER PRIMARY KEY,
-    class_id INTEGER NOT NULL REFERENCES classes (id),
-    name     TEXT    NOT NULL
+    key  INTEGER PRIMARY KEY,
+    name TEXT    NOT NULL
 );
 
 -- Distinct texts (messages, failure types, stack traces, captured output), stored once
