@@ -4,7 +4,7 @@
 GO        ?= go
 BIN       := bin
 DB        ?=
-BENCHTIME ?= 3x
+BENCHTIME ?= 1x
 BENCHCOUNT ?= 5
 
 # Debian packages: C toolchain and GL/X11 headers for Fyne (GLFW), GTK 3 for the native
@@ -49,9 +49,13 @@ test: deps
 	$(GO) test -count=1 ./...
 	$(GO) test -count=1 -race -short ./core/...
 
-## bench: import benchmarks (1,000,000 generated cases, a 300 MB <system-out>) and parser ones
+## bench: import benchmarks (1,000,000 generated cases, a 300 MB <system-out>), the
+## DOM-then-one-transaction baseline in its own process (its heap would inflate the
+## others' peak RSS), and the decoder against encoding/xml
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count $(BENCHCOUNT) ./core/...
+	$(GO) test -run '^$$' -bench 'Import1M$$|ImportHugeSystemOut' -benchmem -benchtime $(BENCHTIME) -count $(BENCHCOUNT) ./core/importer
+	$(GO) test -run '^$$' -bench 'DOMBaseline' -benchmem -benchtime $(BENCHTIME) -count $(BENCHCOUNT) ./core/importer
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count $(BENCHCOUNT) ./core/junit
 
 ## fuzz: run the decoder's fuzz target for a while (FUZZTIME=1m)
 fuzz:

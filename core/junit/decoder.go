@@ -85,18 +85,18 @@ type Decoder struct {
 	err     error
 
 	// The case being decoded.
-	res        *core.Result
-	done       bool
-	decided    bool // a failure, error or skipped element has set res.Status
-	flaky      bool
-	sink       *boundedText
-	sinkDepth  int
-	detail     *boundedText
-	out, serr  *boundedText
-	scratch    []byte
-	lastClass  string
-	lastSuite  string
-	caseRecord bool
+	res       *core.Result
+	done      bool
+	decided   bool // a failure, error or skipped element has set res.Status
+	flaky     bool
+	sink      *boundedText
+	sinkDepth int
+	detail    *boundedText
+	out, serr *boundedText
+	scratch   []byte
+	lastClass string
+	lastSuite string
+	inCase    bool // inside a <testcase>
 }
 
 // NewDecoder returns a decoder reading r. name is used in error messages (a file path).
@@ -580,7 +580,7 @@ func (d *Decoder) classify(name []byte) kind {
 	if len(d.stack) > 0 {
 		parent = d.stack[len(d.stack)-1].kind
 	}
-	inCase := d.caseRecord
+	inCase := d.inCase
 	switch string(name) {
 	case "testsuites":
 		if !inCase {
@@ -685,7 +685,7 @@ func (d *Decoder) setSink(t *boundedText, selfClose bool) {
 
 func (d *Decoder) openCase(attrs []byte) error {
 	*d.res = core.Result{}
-	d.decided, d.flaky, d.caseRecord = false, false, true
+	d.decided, d.flaky, d.inCase = false, false, true
 	d.detail.reset()
 	d.out.reset()
 	d.serr.reset()
@@ -749,7 +749,7 @@ func (d *Decoder) finishCase() {
 	if !d.serr.empty() {
 		r.SystemErr = d.serr.String()
 	}
-	d.sink, d.caseRecord, d.done = nil, false, true
+	d.sink, d.inCase, d.done = nil, false, true
 }
 
 // eachAttr calls fn with the name and raw (still escaped) value of each attribute in
