@@ -256,6 +256,7 @@ func TestCancelReturnsPromptlyAndLeavesNoTrace(t *testing.T) {
 		t.Fatalf("got %v, want a cancellation", err)
 	}
 	// The budget is 100 ms; a loaded CI machine gets slack, but not seconds.
+	t.Logf("Import returned %v after the cancel", returned)
 	if returned > time.Second {
 		t.Errorf("Import returned %v after the cancel", returned)
 	}
