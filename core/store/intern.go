@@ -161,3 +161,34 @@ func (w *JobWriter) lookupClass(ctx context.Context, name string) (int64, error)
 	}
 	return 0, fmt.Errorf("classes: no free key after 1000 probes for %q", name)
 }
+
+// textCache remembers short texts known to be stored, with their keys, so that the texts
+// that repeat (messages, failure types) are not sent to SQLite for every result. It holds
+// at most textCacheBytes of text and starts afresh when full.
+type textCache struct {
+	m     map[int64]string
+	bytes int
+}
+
+const (
+	textCacheBytes = 2 << 20
+	textCacheMax   = 4 << 10 // longer texts (stack traces, output) rarely repeat
+)
+
+func (c *textCache) has(key int64, text string) bool {
+	held, ok := c.m[key]
+	return ok && held == text
+}
+
+func (c *textCache) add(key int64, text string) {
+	if len(text) > textCacheMax {
+		return
+	}
+	if c.m == nil || c.bytes+len(text) > textCacheBytes {
+		c.m, c.bytes = make(map[int64]string), 0
+	}
+	if _, ok := c.m[key]; !ok {
+		c.m[key] = text
+		c.bytes += len(text)
+	}
+}

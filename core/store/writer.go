@@ -38,6 +38,8 @@ type JobWriter struct {
 	args        []any
 	keys        []int64          // scratch: keys of a chunk's tests, then of its texts
 	values      []string         // scratch: their values
+	slots       []int64          // scratch: the key of each text of a chunk, or -1-index in keys
+	texts       textCache        // texts known to be stored
 	classes     map[string]int64 // class name -> id, bounded by classCacheSize
 	lastClass   string
 	lastClassID int64
@@ -230,21 +232,41 @@ func (w *JobWriter) addChunk(ctx context.Context, rs []core.Result) error {
 }
 
 // addTexts stores the texts of the results that have any, rs[0] having the id first.
+// Texts seen lately (messages and failure types repeat a lot) are taken from the cache
+// and not sent to SQLite again.
 func (w *JobWriter) addTexts(ctx context.Context, rs []core.Result, first int64, rows int) error {
-	w.keys, w.values = w.keys[:0], w.values[:0]
+	w.keys, w.values, w.slots = w.keys[:0], w.values[:0], w.slots[:0]
+	pending := map[int64]int{} // key -> index in w.keys, for texts repeated in the chunk
 	for i := range rs {
 		for _, t := range resultTexts(&rs[i]) {
-			if t != "" {
-				w.keys = append(w.keys, textKey(t))
+			if t == "" {
+				continue
+			}
+			k := textKey(t)
+			if w.texts.has(k, t) {
+				w.slots = append(w.slots, k)
+				continue
+			}
+			j, ok := pending[k]
+			if !ok || w.values[j] != t {
+				j = len(w.keys)
+				pending[k] = j
+				w.keys = append(w.keys, k)
 				w.values = append(w.values, t)
 			}
+			w.slots = append(w.slots, -1-int64(j)) // resolved below
 		}
 	}
-	if err := w.intern(ctx, "texts", w.keys, w.values); err != nil {
-		return err
+	if len(w.keys) > 0 {
+		if err := w.intern(ctx, "texts", w.keys, w.values); err != nil {
+			return err
+		}
+		for j, k := range w.keys {
+			w.texts.add(k, w.values[j])
+		}
 	}
 	w.args = w.args[:0]
-	k := 0
+	slot := 0
 	for i := range rs {
 		texts := resultTexts(&rs[i])
 		if texts == ([textCols]string{}) {
@@ -256,8 +278,12 @@ func (w *JobWriter) addTexts(ctx context.Context, rs []core.Result, first int64,
 				w.args = append(w.args, nil)
 				continue
 			}
-			w.args = append(w.args, w.keys[k])
-			k++
+			k := w.slots[slot]
+			if k < 0 {
+				k = w.keys[-1-k]
+			}
+			w.args = append(w.args, k)
+			slot++
 		}
 	}
 	stmt, err := w.stmt(ctx, "result_texts", 1+textCols, rows)
