@@ -82,7 +82,7 @@ func (s *Store) LastNumber(ctx context.Context, module core.ModuleRef) (int64, e
 
 // Results returns a job's results in report order, for tests and exports.
 func (s *Store) Results(ctx context.Context, ref core.JobRef) ([]core.Result, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT c.name, t.name, x.outcome, x.duration,
+	rows, err := s.db.QueryContext(ctx, `SELECT c.name, t.name, x.status, x.flaky, x.duration,
 		coalesce(msg.body, ''), coalesce(typ.body, ''), coalesce(det.body, ''), coalesce(o.body, ''), coalesce(e.body, '')
 		FROM jobs j JOIN modules m ON m.id = j.module_id JOIN releases r ON r.id = m.release_id
 		JOIN results x ON x.id BETWEEN j.first_result AND j.last_result
@@ -99,12 +99,12 @@ func (s *Store) Results(ctx context.Context, ref core.JobRef) ([]core.Result, er
 	var out []core.Result
 	for rows.Next() {
 		var r core.Result
-		var outcome int64
-		if err := rows.Scan(&r.Classname, &r.Name, &outcome, &r.Duration, &r.Message, &r.Type,
+		var status int64
+		if err := rows.Scan(&r.Classname, &r.Name, &status, &r.Flaky, &r.Duration, &r.Message, &r.Type,
 			&r.Details, &r.SystemOut, &r.SystemErr); err != nil {
 			return nil, describe(err)
 		}
-		r.Status, r.Flaky = core.Status(outcome&^flakyBit), outcome&flakyBit != 0
+		r.Status = core.Status(status)
 		out = append(out, r)
 	}
 	return out, describe(rows.Err())

@@ -1,14 +1,26 @@
 package store
 
-import "math/bits"
+import (
+	"math"
+	"math/bits"
+
+	"github.com/regtracker/regtracker/core"
+)
 
 // Keys of interned rows (classes, tests, texts) are derived from a 64-bit hash of their
 // content, so that a lookup is a primary-key search and no secondary index has to be
 // maintained while importing. Collisions are detected and resolved by probing (see
 // intern.go); keys stay in the positive int64 range.
 
-// flakyBit marks a flaky result in results.outcome, above the core.Status bits.
-const flakyBit = 4
+// packResult is a result's results.packed column: status, flaky and the duration in
+// microseconds in one integer (see the schema's generated columns).
+func packResult(r *core.Result) int64 {
+	p := int64(r.Status) | int64(math.Round(r.Duration*1e6))<<3
+	if r.Flaky {
+		p |= 1 << 2
+	}
+	return p
+}
 
 const (
 	fnvOffset = 14695981039346656037

@@ -206,17 +206,13 @@ func (w *JobWriter) addChunk(ctx context.Context, rs []core.Result) error {
 	withText := 0
 	for i := range rs {
 		r := &rs[i]
-		outcome := int64(r.Status)
-		if r.Flaky {
-			outcome |= flakyBit
-		}
-		w.args = append(w.args, w.keys[i], outcome, r.Duration)
+		w.args = append(w.args, w.keys[i], packResult(r))
 		if resultTexts(r) != ([textCols]string{}) {
 			withText++
 		}
 		w.counts.Add(r)
 	}
-	stmt, err := w.stmt(ctx, "results", 3, len(rs))
+	stmt, err := w.stmt(ctx, "results", 2, len(rs))
 	if err != nil {
 		return err
 	}
@@ -321,7 +317,7 @@ func (w *JobWriter) stmt(ctx context.Context, table string, cols, rows int) (*sq
 	case "results":
 		// The ids are left to SQLite (one more than the largest) and cannot conflict:
 		// OR FAIL spares SQLite a statement journal.
-		head = "INSERT OR FAIL INTO results (test_key, outcome, duration) VALUES "
+		head = "INSERT OR FAIL INTO results (test_key, packed) VALUES "
 	case "result_texts":
 		head = "INSERT OR FAIL INTO result_texts (result_id, message, type, details, out, err) VALUES "
 	case "verify tests", "verify texts":
