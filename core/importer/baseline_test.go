@@ -4,14 +4,11 @@ import (
 	"context"
 	"encoding/xml"
 	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
-	"time"
 
 	"github.com/regtracker/regtracker/core"
 	"github.com/regtracker/regtracker/core/junit/junitgen"
-	"github.com/regtracker/regtracker/core/monitor"
 	"github.com/regtracker/regtracker/core/store"
 )
 
@@ -88,43 +85,5 @@ func importDOM(ctx context.Context, st *store.Store, path string, ref core.JobRe
 // BenchmarkImport1MDOMBaseline imports the same report as BenchmarkImport1M the way the
 // web tracker did.
 func BenchmarkImport1MDOMBaseline(b *testing.B) {
-	path := generated(b, "1m.xml", junitgen.Spec{Cases: 1_000_000, Seed: 1})
-	fi, _ := os.Stat(path)
-	b.SetBytes(fi.Size())
-	var peak monitor.Peak
-	stop := make(chan struct{})
-	go func() {
-		t := time.NewTicker(50 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-				peak.Sample()
-			}
-		}
-	}()
-	var cases int64
-	for b.Loop() {
-		b.StopTimer()
-		st, err := store.Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"))
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.StartTimer()
-		job, err := importDOM(context.Background(), st, path, core.JobRef{ModuleRef: core.ModuleRef{Release: "7.0", Module: "vpn"}, Number: 1})
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.StopTimer()
-		st.Close()
-		b.StartTimer()
-		cases += job.Tests
-	}
-	close(stop)
-	rss, heap := peak.Max()
-	b.ReportMetric(float64(cases)/b.Elapsed().Seconds(), "cases/s")
-	b.ReportMetric(float64(rss)/(1<<20), "peakRSS-MiB")
-	b.ReportMetric(float64(heap)/(1<<20), "peakHeap-MiB")
+	benchmarkImport(b, generated(b, "1m.xml", junitgen.Spec{Cases: 1_000_000, Seed: 1}), importDOM)
 }
