@@ -10,6 +10,8 @@ import (
 type Job struct {
 	JobRef
 	Counts
+	// Identities is the number of distinct tests (Tests counts every occurrence).
+	Identities int64
 	ImportedAt time.Time
 	// Source describes where the results came from (the paths or the Jenkins build).
 	Source string

@@ -1,5 +1,10 @@
 package core
 
+import (
+	"fmt"
+	"strings"
+)
+
 // Result is one occurrence of a test case in a report. Within one job the same identity
 // (Classname, Name) may occur several times (reruns, parameterised tests); every
 // occurrence is a Result of its own.
@@ -67,4 +72,22 @@ func (c *Counts) Add(r *Result) {
 		c.Skipped++
 	}
 	c.Duration += r.Duration
+}
+
+// TestID is a test's identity, written "CLASSNAME::NAME".
+type TestID struct {
+	Classname string
+	Name      string
+}
+
+func (t TestID) String() string { return t.Classname + "::" + t.Name }
+
+// ParseTestID parses "CLASSNAME::NAME". The name may itself contain "::"; the first
+// separator splits.
+func ParseTestID(s string) (TestID, error) {
+	class, name, ok := strings.Cut(s, "::")
+	if !ok {
+		return TestID{}, fmt.Errorf("test %q: want CLASSNAME::NAME", s)
+	}
+	return TestID{Classname: class, Name: name}, nil
 }

@@ -12,17 +12,19 @@ import (
 
 const jobColumns = `r.name, m.name, j.number, j.tests, j.passed, j.failed, j.errors, j.skipped, j.flaky,
 	j.duration_seconds, j.imported_at, j.source, j.files, j.bytes, j.wait_seconds, j.decode_seconds,
-	j.write_seconds, j.commit_seconds, j.import_seconds, j.peak_rss_bytes, j.peak_heap_bytes
+	j.write_seconds, j.commit_seconds, j.import_seconds, j.peak_rss_bytes, j.peak_heap_bytes, j.identities
 	FROM jobs j JOIN modules m ON m.id = j.module_id JOIN releases r ON r.id = m.release_id`
 
-func scanJob(sc interface{ Scan(...any) error }) (core.Job, error) {
+// scanJob reads jobColumns, then the columns that follow them into extra.
+func scanJob(sc interface{ Scan(...any) error }, extra ...any) (core.Job, error) {
 	var j core.Job
 	var at string
 	var wait, decode, write, commit, total float64
 	var rss, heap int64
-	err := sc.Scan(&j.Release, &j.Module, &j.Number, &j.Tests, &j.Passed, &j.Failed, &j.Errors,
+	dest := append([]any{&j.Release, &j.Module, &j.Number, &j.Tests, &j.Passed, &j.Failed, &j.Errors,
 		&j.Skipped, &j.Flaky, &j.Duration, &at, &j.Source, &j.Stats.Files, &j.Stats.Bytes,
-		&wait, &decode, &write, &commit, &total, &rss, &heap)
+		&wait, &decode, &write, &commit, &total, &rss, &heap, &j.Identities}, extra...)
+	err := sc.Scan(dest...)
 	if err != nil {
 		return j, err
 	}

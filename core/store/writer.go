@@ -40,6 +40,7 @@ type JobWriter struct {
 	values      []string         // scratch: their values
 	slots       []int64          // scratch: the key of each text of a chunk, or -1-index in keys
 	texts       textCache        // texts known to be stored
+	states      stateBuilder     // the job's test states, built as results are added
 	classes     map[string]int64 // class name -> id, bounded by classCacheSize
 	lastClass   string
 	lastClassID int64
@@ -144,6 +145,9 @@ func deleteJob(ctx context.Context, conn *sql.Conn, id int64) error {
 			return describe(err)
 		}
 	}
+	if _, err := conn.ExecContext(ctx, "DELETE FROM job_tests WHERE job_id = ?", id); err != nil {
+		return describe(err)
+	}
 	_, err := conn.ExecContext(ctx, "DELETE FROM jobs WHERE id = ?", id)
 	return describe(err)
 }
@@ -200,6 +204,12 @@ func (w *JobWriter) addChunk(ctx context.Context, rs []core.Result) error {
 	}
 	if err := w.intern(ctx, "tests", w.keys, w.values); err != nil {
 		return err
+	}
+	for i := range rs {
+		seq := uint32(w.nextResult - w.firstResult + int64(i))
+		if err := w.states.add(TestState{Key: w.keys[i], Status: rs[i].Status, Flaky: rs[i].Flaky, Seq: seq}); err != nil {
+			return err
+		}
 	}
 	// Results.
 	w.args = w.args[:0]
@@ -345,12 +355,17 @@ func (w *JobWriter) Commit(ctx context.Context, stats core.ImportStats) (core.Jo
 		w.Rollback()
 		return core.Job{}, fmt.Errorf("result ids are not contiguous (expected %d, found %d): %v", w.nextResult-1, last, err)
 	}
+	identities, err := w.writeStates(ctx)
+	if err != nil {
+		w.Rollback()
+		return core.Job{}, err
+	}
 	stats.Wait, stats.Write = w.waited, w.busy
 	total := time.Since(w.started)
-	_, err := w.conn.ExecContext(ctx, `UPDATE jobs SET tests = ?, passed = ?, failed = ?, errors = ?, skipped = ?, flaky = ?,
+	_, err = w.conn.ExecContext(ctx, `UPDATE jobs SET identities = ?, tests = ?, passed = ?, failed = ?, errors = ?, skipped = ?, flaky = ?,
 		duration_seconds = ?, files = ?, bytes = ?, wait_seconds = ?, decode_seconds = ?, write_seconds = ?,
 		import_seconds = ?, peak_rss_bytes = ?, peak_heap_bytes = ?, first_result = ?, last_result = ? WHERE id = ?`,
-		c.Tests, c.Passed, c.Failed, c.Errors, c.Skipped, c.Flaky, c.Duration, stats.Files, stats.Bytes,
+		identities, c.Tests, c.Passed, c.Failed, c.Errors, c.Skipped, c.Flaky, c.Duration, stats.Files, stats.Bytes,
 		stats.Wait.Seconds(), stats.Decode.Seconds(), stats.Write.Seconds(), total.Seconds(),
 		int64(stats.PeakRSS), int64(stats.PeakHeap), w.firstResult, w.nextResult-1, w.jobID)
 	if err != nil {
@@ -369,7 +384,7 @@ func (w *JobWriter) Commit(ctx context.Context, stats core.ImportStats) (core.Jo
 		"UPDATE jobs SET commit_seconds = ?, import_seconds = ? WHERE id = ?",
 		stats.Commit.Seconds(), stats.Total.Seconds(), w.jobID)
 	w.finish()
-	return core.Job{JobRef: w.ref, Counts: c, ImportedAt: w.importedAt, Source: w.opts.Source, Stats: stats}, nil
+	return core.Job{JobRef: w.ref, Counts: c, Identities: identities, ImportedAt: w.importedAt, Source: w.opts.Source, Stats: stats}, nil
 }
 
 // Rollback abandons the job: the database is left as it was before BeginJob. It is safe
@@ -383,6 +398,7 @@ func (w *JobWriter) Rollback() {
 }
 
 func (w *JobWriter) finish() {
+	w.states.close()
 	for _, st := range w.stmts {
 		st.Close()
 	}

@@ -1,0 +1,284 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/regtracker/regtracker/core"
+)
+
+// Queries the analysis package builds on. They read by primary key or by a job's id
+// range: nothing here scans all results.
+
+const lookupBatch = 500
+
+// inClause returns "(?,?,...)" for n values.
+func inClause(n int) string { return "(" + strings.TrimSuffix(strings.Repeat("?,", n), ",") + ")" }
+
+// TestNames returns the identities of test keys.
+func (s *Store) TestNames(ctx context.Context, keys []int64) (map[int64]core.TestID, error) {
+	out := make(map[int64]core.TestID, len(keys))
+	for len(keys) > 0 {
+		n := min(len(keys), lookupBatch)
+		args := make([]any, n)
+		for i, k := range keys[:n] {
+			args[i] = k
+		}
+		rows, err := s.db.QueryContext(ctx, `SELECT t.key, c.name, t.name FROM tests t JOIN classes c ON c.id = t.key >> 32
+			WHERE t.key IN `+inClause(n), args...)
+		if err != nil {
+			return nil, describe(err)
+		}
+		for rows.Next() {
+			var k int64
+			var id core.TestID
+			if err := rows.Scan(&k, &id.Classname, &id.Name); err != nil {
+				rows.Close()
+				return nil, describe(err)
+			}
+			out[k] = id
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, describe(err)
+		}
+		keys = keys[n:]
+	}
+	return out, nil
+}
+
+// TestKey finds the key of a test identity; an error wrapping core.ErrNotFound when no
+// job ever had it.
+func (s *Store) TestKey(ctx context.Context, id core.TestID) (int64, error) {
+	notFound := fmt.Errorf("test %s: %w", id, core.ErrNotFound)
+	classID, key := int64(0), classKey(id.Classname)
+	for range 1000 {
+		var name string
+		err := s.db.QueryRowContext(ctx, "SELECT id, name FROM classes WHERE key = ?", key).Scan(&classID, &name)
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, notFound
+		} else if err != nil {
+			return 0, describe(err)
+		}
+		if name == id.Classname {
+			break
+		}
+		key = nextKey(key)
+	}
+	key = testKey(classID, id.Name)
+	for range 1000 {
+		var name string
+		err := s.db.QueryRowContext(ctx, "SELECT name FROM tests WHERE key = ?", key).Scan(&name)
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, notFound
+		} else if err != nil {
+			return 0, describe(err)
+		}
+		if name == id.Name {
+			return key, nil
+		}
+		key = nextTestKey(key)
+	}
+	return 0, notFound
+}
+
+// Base returns the job numbered highest below job in its module: its default base.
+// ok is false when job is the module's first.
+func (s *Store) Base(ctx context.Context, job core.JobRef) (base core.JobRef, ok bool, err error) {
+	var n int64
+	err = s.db.QueryRowContext(ctx, `SELECT j.number FROM jobs j JOIN modules m ON m.id = j.module_id
+		JOIN releases r ON r.id = m.release_id WHERE r.name = ? AND m.name = ? AND j.number < ?
+		ORDER BY j.number DESC LIMIT 1`, job.Release, job.Module, job.Number).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return core.JobRef{}, false, nil
+	}
+	if err != nil {
+		return core.JobRef{}, false, describe(err)
+	}
+	return core.JobRef{ModuleRef: job.ModuleRef, Number: n}, true, nil
+}
+
+// Next returns the job numbered lowest above job in its module, whose base job is.
+func (s *Store) Next(ctx context.Context, job core.JobRef) (next core.JobRef, ok bool, err error) {
+	var n int64
+	err = s.db.QueryRowContext(ctx, `SELECT j.number FROM jobs j JOIN modules m ON m.id = j.module_id
+		JOIN releases r ON r.id = m.release_id WHERE r.name = ? AND m.name = ? AND j.number > ?
+		ORDER BY j.number LIMIT 1`, job.Release, job.Module, job.Number).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return core.JobRef{}, false, nil
+	}
+	if err != nil {
+		return core.JobRef{}, false, describe(err)
+	}
+	return core.JobRef{ModuleRef: job.ModuleRef, Number: n}, true, nil
+}
+
+// RunInfo is what a result row adds to a test's state: its duration and message.
+type RunInfo struct {
+	Duration float64
+	Message  string
+}
+
+// RunInfos returns the duration and message of the results at positions seqs of job.
+func (s *Store) RunInfos(ctx context.Context, job core.JobRef, seqs []uint32) (map[uint32]RunInfo, error) {
+	var first int64
+	err := s.db.QueryRowContext(ctx, `SELECT j.first_result FROM jobs j JOIN modules m ON m.id = j.module_id
+		JOIN releases r ON r.id = m.release_id WHERE r.name = ? AND m.name = ? AND j.number = ?`,
+		job.Release, job.Module, job.Number).Scan(&first)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("job %s: %w", job, core.ErrNotFound)
+	} else if err != nil {
+		return nil, describe(err)
+	}
+	out := make(map[uint32]RunInfo, len(seqs))
+	for len(seqs) > 0 {
+		n := min(len(seqs), lookupBatch)
+		args := make([]any, n)
+		for i, q := range seqs[:n] {
+			args[i] = first + int64(q)
+		}
+		rows, err := s.db.QueryContext(ctx, `SELECT x.id, x.duration, coalesce(t.body, '') FROM results x
+			LEFT JOIN result_texts rt ON rt.result_id = x.id LEFT JOIN texts t ON t.key = rt.message
+			WHERE x.id IN `+inClause(n), args...)
+		if err != nil {
+			return nil, describe(err)
+		}
+		for rows.Next() {
+			var id int64
+			var info RunInfo
+			if err := rows.Scan(&id, &info.Duration, &info.Message); err != nil {
+				rows.Close()
+				return nil, describe(err)
+			}
+			out[uint32(id-first)] = info
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, describe(err)
+		}
+		seqs = seqs[n:]
+	}
+	return out, nil
+}
+
+// JobTestState is one test's state in one job of a module, for its history.
+type JobTestState struct {
+	Job     core.Job
+	State   TestState
+	Present bool // the job ran the test
+	RunInfo      // of the occurrence that decided the state, when present
+}
+
+// TestHistory returns the state of the test key in every job of module, by number.
+func (s *Store) TestHistory(ctx context.Context, module core.ModuleRef, key int64) ([]JobTestState, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT "+jobColumns+`, j.first_result,
+		(SELECT jt.first_key FROM job_tests jt WHERE jt.job_id = j.id AND jt.first_key <= ?1 ORDER BY jt.first_key DESC LIMIT 1),
+		(SELECT jt.data FROM job_tests jt WHERE jt.job_id = j.id AND jt.first_key <= ?1 ORDER BY jt.first_key DESC LIMIT 1)
+		WHERE r.name = ?2 AND m.name = ?3 ORDER BY j.number`, key, module.Release, module.Module)
+	if err != nil {
+		return nil, describe(err)
+	}
+	defer rows.Close()
+	var out []JobTestState
+	var firsts []int64
+	var buf []TestState
+	for rows.Next() {
+		var h JobTestState
+		var first int64
+		var chunkKey sql.NullInt64
+		var data []byte
+		j, err := scanJob(rows, &first, &chunkKey, &data)
+		if err != nil {
+			return nil, describe(err)
+		}
+		h.Job = j
+		if chunkKey.Valid {
+			if buf, err = decodeChunk(buf[:0], chunkKey.Int64, data); err != nil {
+				return nil, err
+			}
+			for _, st := range buf {
+				if st.Key == key {
+					h.State, h.Present = st, true
+				}
+			}
+		}
+		out = append(out, h)
+		firsts = append(firsts, first)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, describe(err)
+	}
+	rows.Close()
+	for i := range out {
+		if !out[i].Present {
+			continue
+		}
+		id := firsts[i] + int64(out[i].State.Seq)
+		err := s.db.QueryRowContext(ctx, `SELECT x.duration, coalesce(t.body, '') FROM results x
+			LEFT JOIN result_texts rt ON rt.result_id = x.id LEFT JOIN texts t ON t.key = rt.message
+			WHERE x.id = ?`, id).Scan(&out[i].Duration, &out[i].Message)
+		if err != nil {
+			return nil, describe(err)
+		}
+	}
+	return out, nil
+}
+
+// DiffCounts are a job's stored regressions and fixed counts against its base.
+type DiffCounts struct {
+	Regressions, Fixed int64
+	// Current: computed against the job's present base (false when never computed, or
+	// when a job imported or replaced since changed the base).
+	Current bool
+}
+
+// JobsWithDiffs lists the jobs of module by number with their stored diff counts.
+func (s *Store) JobsWithDiffs(ctx context.Context, module core.ModuleRef) ([]core.Job, []DiffCounts, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT "+jobColumns+`, coalesce(j.regressions, 0), coalesce(j.fixed, 0),
+		j.regressions IS NOT NULL AND j.base_job IS (SELECT p.id FROM jobs p WHERE p.module_id = j.module_id AND p.number < j.number ORDER BY p.number DESC LIMIT 1)
+		WHERE r.name = ? AND m.name = ? ORDER BY j.number`, module.Release, module.Module)
+	if err != nil {
+		return nil, nil, describe(err)
+	}
+	defer rows.Close()
+	var jobs []core.Job
+	var diffs []DiffCounts
+	for rows.Next() {
+		var d DiffCounts
+		j, err := scanJob(rows, &d.Regressions, &d.Fixed, &d.Current)
+		if err != nil {
+			return nil, nil, describe(err)
+		}
+		jobs, diffs = append(jobs, j), append(diffs, d)
+	}
+	return jobs, diffs, describe(rows.Err())
+}
+
+// SetDiffCounts stores job's regressions and fixed counts against base (nil: none).
+func (s *Store) SetDiffCounts(ctx context.Context, job core.JobRef, base *core.JobRef, regressions, fixed int64) error {
+	jobID, _, err := s.jobID(ctx, job)
+	if err != nil {
+		return err
+	}
+	var baseID any
+	if base != nil {
+		id, _, err := s.jobID(ctx, *base)
+		if err != nil {
+			return err
+		}
+		baseID = id
+	}
+	conn, release, err := s.lockWriter(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
+	return inWriteTx(ctx, conn, func() error {
+		_, err := conn.ExecContext(ctx, "UPDATE jobs SET base_job = ?, regressions = ?, fixed = ? WHERE id = ?",
+			baseID, regressions, fixed, jobID)
+		return describe(err)
+	})
+}

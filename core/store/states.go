@@ -1,0 +1,367 @@
+package store
+
+import (
+	"bufio"
+	"cmp"
+	"container/heap"
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+
+	"github.com/regtracker/regtracker/core"
+)
+
+// TestState is one test identity's state in one job (see the job_tests table).
+type TestState struct {
+	Key    int64 // the test's key; TestNames turns keys into identities
+	Status core.Status
+	// Flaky: some occurrence carried a Surefire flaky mark.
+	Flaky bool
+	// Seq is the position in the job of the occurrence that decided Status.
+	Seq uint32
+}
+
+// merge folds another occurrence of the same test into s: the worse status wins, and
+// on a tie the earlier occurrence.
+func (s *TestState) merge(o TestState) {
+	if o.Status > s.Status || (o.Status == s.Status && o.Seq < s.Seq) {
+		s.Status, s.Seq = o.Status, o.Seq
+	}
+	s.Flaky = s.Flaky || o.Flaky
+}
+
+const chunkEntries = 1024
+
+func appendState(buf []byte, prevKey int64, s TestState) []byte {
+	buf = binary.AppendUvarint(buf, uint64(s.Key-prevKey))
+	v := uint64(s.Seq)<<3 | uint64(s.Status&3)
+	if s.Flaky {
+		v |= 4
+	}
+	return binary.AppendUvarint(buf, v)
+}
+
+// decodeChunk appends the entries of one chunk to out.
+func decodeChunk(out []TestState, firstKey int64, data []byte) ([]TestState, error) {
+	key := firstKey
+	for len(data) > 0 {
+		d, n := binary.Uvarint(data)
+		if n <= 0 {
+			return out, errors.New("job_tests: damaged chunk")
+		}
+		data = data[n:]
+		v, n := binary.Uvarint(data)
+		if n <= 0 {
+			return out, errors.New("job_tests: damaged chunk")
+		}
+		data = data[n:]
+		key += int64(d)
+		out = append(out, TestState{Key: key, Status: core.Status(v & 3), Flaky: v&4 != 0, Seq: uint32(v >> 3)})
+	}
+	return out, nil
+}
+
+// stateBuilder collects a job's (key, state) pairs as results are written, in bounded
+// memory: runs of runEntries are sorted and, past the first, spilled to a temporary
+// file; finish merges them into sorted, deduplicated states.
+type stateBuilder struct {
+	run   []TestState
+	spill *os.File
+	runs  []int64 // entries in each spilled run, in file order
+	// A full run is sorted and written by a goroutine while the next one fills (the
+	// writer's goroutine is the import's bottleneck); spilling is its result.
+	spilling chan error
+	spare    []TestState
+}
+
+// runEntries is how many states stay in memory (1 MiB) before a run is sorted and
+// spilled; a variable so that tests can make runs small.
+var runEntries = 1 << 16
+
+func (b *stateBuilder) add(s TestState) error {
+	if len(b.run) == runEntries {
+		if err := b.wait(); err != nil {
+			return err
+		}
+		full := b.run
+		b.run = b.spare[:0]
+		b.spilling = make(chan error, 1)
+		go func() { b.spilling <- b.spillRun(full) }()
+	}
+	b.run = append(b.run, s)
+	return nil
+}
+
+// wait waits for the run being spilled, if any, and takes its memory back.
+func (b *stateBuilder) wait() error {
+	if b.spilling == nil {
+		return nil
+	}
+	err := <-b.spilling
+	b.spilling = nil
+	return err
+}
+
+func sortStates(run []TestState) {
+	slices.SortFunc(run, func(a, b TestState) int { return cmp.Compare(a.Key, b.Key) })
+}
+
+const spilledSize = 8 + 4 + 1
+
+// spillRun sorts run and appends it to the spill file.
+func (b *stateBuilder) spillRun(run []TestState) error {
+	defer func() { b.spare = run[:0] }()
+	if b.spill == nil {
+		f, err := os.CreateTemp("", "regtracker-states-*")
+		if err != nil {
+			return fmt.Errorf("sorting the job's tests: %w", err)
+		}
+		os.Remove(f.Name()) // gone when closed, whatever happens
+		b.spill = f
+	}
+	sortStates(run)
+	w := bufio.NewWriterSize(b.spill, 64<<10)
+	var rec [spilledSize]byte
+	for _, s := range run {
+		binary.LittleEndian.PutUint64(rec[:8], uint64(s.Key))
+		binary.LittleEndian.PutUint32(rec[8:12], s.Seq)
+		rec[12] = byte(s.Status)
+		if s.Flaky {
+			rec[12] |= 4
+		}
+		if _, err := w.Write(rec[:]); err != nil {
+			return fmt.Errorf("sorting the job's tests: %w", err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		return fmt.Errorf("sorting the job's tests: %w", err)
+	}
+	b.runs = append(b.runs, int64(len(run)))
+	return nil
+}
+
+func (b *stateBuilder) close() {
+	b.wait()
+	if b.spill != nil {
+		b.spill.Close()
+		b.spill = nil
+	}
+}
+
+// finish calls emit with every test's state in key order, each key once.
+func (b *stateBuilder) finish(emit func(TestState) error) error {
+	defer b.close()
+	if err := b.wait(); err != nil {
+		return err
+	}
+	sortStates(b.run)
+	sources := []stateSource{&sliceSource{states: b.run}}
+	var off int64
+	for _, n := range b.runs {
+		sources = append(sources, &fileSource{r: bufio.NewReaderSize(io.NewSectionReader(b.spill, off*spilledSize, n*spilledSize), 32<<10)})
+		off += n
+	}
+	m := &mergeHeap{}
+	for _, src := range sources {
+		if s, ok, err := src.next(); err != nil {
+			return err
+		} else if ok {
+			m.items = append(m.items, mergeItem{s, src})
+		}
+	}
+	heap.Init(m)
+	var cur TestState
+	have := false
+	for m.Len() > 0 {
+		top := &m.items[0]
+		s := top.state
+		if next, ok, err := top.src.next(); err != nil {
+			return err
+		} else if ok {
+			top.state = next
+			heap.Fix(m, 0)
+		} else {
+			heap.Pop(m)
+		}
+		switch {
+		case have && s.Key == cur.Key:
+			cur.merge(s)
+		default:
+			if have {
+				if err := emit(cur); err != nil {
+					return err
+				}
+			}
+			cur, have = s, true
+		}
+	}
+	if have {
+		return emit(cur)
+	}
+	return nil
+}
+
+type stateSource interface {
+	next() (TestState, bool, error)
+}
+
+type sliceSource struct {
+	states []TestState
+	i      int
+}
+
+func (s *sliceSource) next() (TestState, bool, error) {
+	if s.i == len(s.states) {
+		return TestState{}, false, nil
+	}
+	s.i++
+	return s.states[s.i-1], true, nil
+}
+
+type fileSource struct{ r *bufio.Reader }
+
+func (f *fileSource) next() (TestState, bool, error) {
+	var rec [spilledSize]byte
+	if _, err := io.ReadFull(f.r, rec[:]); err == io.EOF {
+		return TestState{}, false, nil
+	} else if err != nil {
+		return TestState{}, false, fmt.Errorf("sorting the job's tests: %w", err)
+	}
+	return TestState{
+		Key:    int64(binary.LittleEndian.Uint64(rec[:8])),
+		Seq:    binary.LittleEndian.Uint32(rec[8:12]),
+		Status: core.Status(rec[12] & 3),
+		Flaky:  rec[12]&4 != 0,
+	}, true, nil
+}
+
+type mergeItem struct {
+	state TestState
+	src   stateSource
+}
+
+// mergeHeap orders run heads by key, then by seq so that duplicates merge in order.
+type mergeHeap struct{ items []mergeItem }
+
+func (h *mergeHeap) Len() int { return len(h.items) }
+func (h *mergeHeap) Less(i, j int) bool {
+	a, b := h.items[i].state, h.items[j].state
+	return a.Key < b.Key || (a.Key == b.Key && a.Seq < b.Seq)
+}
+func (h *mergeHeap) Swap(i, j int) { h.items[i], h.items[j] = h.items[j], h.items[i] }
+func (h *mergeHeap) Push(x any)    { h.items = append(h.items, x.(mergeItem)) }
+func (h *mergeHeap) Pop() any {
+	x := h.items[len(h.items)-1]
+	h.items = h.items[:len(h.items)-1]
+	return x
+}
+
+// writeStates stores the builder's states as chunks of the job and returns how many
+// distinct tests there are.
+func (w *JobWriter) writeStates(ctx context.Context) (int64, error) {
+	ins, err := w.prepared(ctx, "INSERT INTO job_tests (job_id, first_key, entries, data) VALUES (?, ?, ?, ?)")
+	if err != nil {
+		return 0, err
+	}
+	var (
+		buf            []byte
+		first, prev    int64
+		entries, total int64
+	)
+	flush := func() error {
+		if entries == 0 {
+			return nil
+		}
+		if _, err := ins.ExecContext(ctx, w.jobID, first, entries, buf); err != nil {
+			return describe(err)
+		}
+		buf, entries = buf[:0], 0
+		return nil
+	}
+	err = w.states.finish(func(s TestState) error {
+		if entries == chunkEntries {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		if entries == 0 {
+			first, prev = s.Key, s.Key
+		}
+		buf = appendState(buf, prev, s)
+		prev = s.Key
+		entries++
+		total++
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return total, flush()
+}
+
+// StateReader reads one job's test states in key order, a chunk at a time.
+type StateReader struct {
+	rows  *sql.Rows
+	buf   []TestState
+	i     int
+	err   error
+	Count int64 // distinct tests in the job
+}
+
+// States opens a reader over the states of job. The caller must Close it.
+func (s *Store) States(ctx context.Context, job core.JobRef) (*StateReader, error) {
+	id, count, err := s.jobID(ctx, job)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, "SELECT first_key, data FROM job_tests WHERE job_id = ? ORDER BY first_key", id)
+	if err != nil {
+		return nil, describe(err)
+	}
+	return &StateReader{rows: rows, Count: count}, nil
+}
+
+// Next returns the next state; ok is false at the end or on an error (see Err).
+func (r *StateReader) Next() (TestState, bool) {
+	for r.i == len(r.buf) {
+		if r.err != nil || !r.rows.Next() {
+			return TestState{}, false
+		}
+		var first int64
+		var data []byte
+		if r.err = r.rows.Scan(&first, &data); r.err != nil {
+			return TestState{}, false
+		}
+		r.buf, r.err = decodeChunk(r.buf[:0], first, data)
+		r.i = 0
+	}
+	r.i++
+	return r.buf[r.i-1], true
+}
+
+// Err is the error that ended reading, if any.
+func (r *StateReader) Err() error {
+	if r.err != nil {
+		return r.err
+	}
+	return describe(r.rows.Err())
+}
+
+// Close releases the reader.
+func (r *StateReader) Close() error { return r.rows.Close() }
+
+// jobID returns a job's row id and its number of distinct tests.
+func (s *Store) jobID(ctx context.Context, job core.JobRef) (id, identities int64, err error) {
+	err = s.db.QueryRowContext(ctx, `SELECT j.id, j.identities FROM jobs j JOIN modules m ON m.id = j.module_id
+		JOIN releases r ON r.id = m.release_id WHERE r.name = ? AND m.name = ? AND j.number = ?`,
+		job.Release, job.Module, job.Number).Scan(&id, &identities)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, 0, fmt.Errorf("job %s: %w", job, core.ErrNotFound)
+	}
+	return id, identities, describe(err)
+}
