@@ -96,9 +96,29 @@ func Import(ctx context.Context, st Store, paths []string, opts Options) (core.J
 	if err != nil {
 		return core.Job{}, err
 	}
+	return importSources(ctx, st, srcs, describeSource(paths), paths[0], opts, start)
+}
+
+// ImportReader imports one report read from r (size bytes, or 0 when unknown) into a
+// job, as Import does for files. name stands for the report in messages and is kept
+// as the job's source. Without a job number, the job is the module's next.
+func ImportReader(ctx context.Context, st Store, name string, r io.Reader, size int64, opts Options) (core.Job, error) {
+	src := source{
+		name:    name,
+		size:    size,
+		open:    func() (io.ReadCloser, error) { return io.NopCloser(r), nil },
+		inflate: plain,
+	}
+	return importSources(ctx, st, []source{src}, name, "", opts, time.Now())
+}
+
+// importSources imports srcs into one job; numberHint is the path a missing job number
+// is looked for in.
+func importSources(ctx context.Context, st Store, srcs []source, description, numberHint string, opts Options, start time.Time) (core.Job, error) {
 	ref := opts.Job
 	if ref.Number == 0 {
-		if ref.Number, err = chooseNumber(ctx, st, ref.ModuleRef, paths[0]); err != nil {
+		var err error
+		if ref.Number, err = chooseNumber(ctx, st, ref.ModuleRef, numberHint); err != nil {
 			return core.Job{}, err
 		}
 	}
@@ -115,7 +135,7 @@ func Import(ctx context.Context, st Store, paths []string, opts Options) (core.J
 	peak.Sample()
 	stopReporter := startReporter(ctx, &c, &peak, opts, ref, total, start)
 
-	w, err := st.BeginJob(ctx, ref, core.WriteOptions{Replace: opts.Replace, Source: describeSource(paths)})
+	w, err := st.BeginJob(ctx, ref, core.WriteOptions{Replace: opts.Replace, Source: description})
 	if err != nil {
 		stopReporter(false)
 		return core.Job{}, wrapCancel(ctx, ref, err)
@@ -326,7 +346,7 @@ func startReporter(ctx context.Context, c *counters, peak *monitor.Peak, opts Op
 
 // chooseNumber picks the job number when none was given.
 func chooseNumber(ctx context.Context, st Store, m core.ModuleRef, firstPath string) (int64, error) {
-	if n, ok := NumberFromPath(firstPath); ok {
+	if n, ok := NumberFromPath(firstPath); ok && firstPath != "" {
 		return n, nil
 	}
 	last, err := st.LastNumber(ctx, m)

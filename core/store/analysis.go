@@ -176,8 +176,8 @@ type JobTestState struct {
 func (s *Store) TestHistory(ctx context.Context, module core.ModuleRef, key int64) ([]JobTestState, error) {
 	rows, err := s.db.QueryContext(ctx, "SELECT "+jobColumns+`, j.first_result,
 		(SELECT jt.first_key FROM job_tests jt WHERE jt.job_id = j.id AND jt.first_key <= ?1 ORDER BY jt.first_key DESC LIMIT 1),
-		(SELECT jt.data FROM job_tests jt WHERE jt.job_id = j.id AND jt.first_key <= ?1 ORDER BY jt.first_key DESC LIMIT 1)
-		WHERE r.name = ?2 AND m.name = ?3 ORDER BY j.number`, key, module.Release, module.Module)
+		(SELECT jt.data FROM job_tests jt WHERE jt.job_id = j.id AND jt.first_key <= ?1 ORDER BY jt.first_key DESC LIMIT 1)`+
+		jobsFrom+` WHERE r.name = ?2 AND m.name = ?3 ORDER BY j.number`, key, module.Release, module.Module)
 	if err != nil {
 		return nil, describe(err)
 	}
@@ -238,8 +238,9 @@ type DiffCounts struct {
 // JobsWithDiffs lists the jobs of module by number with their stored diff counts.
 func (s *Store) JobsWithDiffs(ctx context.Context, module core.ModuleRef) ([]core.Job, []DiffCounts, error) {
 	rows, err := s.db.QueryContext(ctx, "SELECT "+jobColumns+`, coalesce(j.regressions, 0), coalesce(j.fixed, 0),
-		j.regressions IS NOT NULL AND j.base_job IS (SELECT p.id FROM jobs p WHERE p.module_id = j.module_id AND p.number < j.number ORDER BY p.number DESC LIMIT 1)
-		WHERE r.name = ? AND m.name = ? ORDER BY j.number`, module.Release, module.Module)
+		j.regressions IS NOT NULL AND coalesce(j.base_job, 0) = coalesce((SELECT p.id FROM jobs p
+			WHERE p.module_id = j.module_id AND p.number < j.number ORDER BY p.number DESC LIMIT 1), 0)`+
+		jobsFrom+` WHERE r.name = ? AND m.name = ? ORDER BY j.number`, module.Release, module.Module)
 	if err != nil {
 		return nil, nil, describe(err)
 	}

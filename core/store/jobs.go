@@ -12,8 +12,10 @@ import (
 
 const jobColumns = `r.name, m.name, j.number, j.tests, j.passed, j.failed, j.errors, j.skipped, j.flaky,
 	j.duration_seconds, j.imported_at, j.source, j.files, j.bytes, j.wait_seconds, j.decode_seconds,
-	j.write_seconds, j.commit_seconds, j.import_seconds, j.peak_rss_bytes, j.peak_heap_bytes, j.identities
-	FROM jobs j JOIN modules m ON m.id = j.module_id JOIN releases r ON r.id = m.release_id`
+	j.write_seconds, j.commit_seconds, j.import_seconds, j.peak_rss_bytes, j.peak_heap_bytes, j.identities`
+
+// jobsFrom joins a job (j) to its module (m) and release (r).
+const jobsFrom = ` FROM jobs j JOIN modules m ON m.id = j.module_id JOIN releases r ON r.id = m.release_id`
 
 // scanJob reads jobColumns, then the columns that follow them into extra.
 func scanJob(sc interface{ Scan(...any) error }, extra ...any) (core.Job, error) {
@@ -40,7 +42,7 @@ func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Se
 // Jobs lists every job, or only the jobs of module when it is not nil, ordered by
 // release, module and number.
 func (s *Store) Jobs(ctx context.Context, module *core.ModuleRef) ([]core.Job, error) {
-	q := "SELECT " + jobColumns
+	q := "SELECT " + jobColumns + jobsFrom
 	var args []any
 	if module != nil {
 		q += " WHERE r.name = ? AND m.name = ?"
@@ -64,7 +66,7 @@ func (s *Store) Jobs(ctx context.Context, module *core.ModuleRef) ([]core.Job, e
 
 // Job returns one job; an error wrapping core.ErrNotFound when it does not exist.
 func (s *Store) Job(ctx context.Context, ref core.JobRef) (core.Job, error) {
-	row := s.db.QueryRowContext(ctx, "SELECT "+jobColumns+" WHERE r.name = ? AND m.name = ? AND j.number = ?",
+	row := s.db.QueryRowContext(ctx, "SELECT "+jobColumns+jobsFrom+" WHERE r.name = ? AND m.name = ? AND j.number = ?",
 		ref.Release, ref.Module, ref.Number)
 	j, err := scanJob(row)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -39,6 +39,12 @@ func init() {
 	commands = []command{
 		{"import", "--job RELEASE/MODULE[/NUMBER] [--replace] [--json] PATH...", "import JUnit reports into one job", runImport},
 		{"jobs", "[--module RELEASE/MODULE] [--json]", "list the imported jobs", runJobs},
+		{"regressions", "RELEASE/MODULE/NUMBER [--base RELEASE/MODULE/NUMBER] [--json]", "what regressed, was fixed or still fails against the job before (or --base)", runRegressions},
+		{"trend", "RELEASE/MODULE [--json]", "counts, pass rate, regressions and fixed per job of a module", runTrend},
+		{"history", "RELEASE/MODULE CLASSNAME::NAME [--json]", "one test's runs across a module's jobs, and since when it fails", runHistory},
+		{"flaky", "RELEASE/MODULE [--last N] [--json]", "tests that flip between passing and failing, most flaky first", runFlaky},
+		{"groups", "RELEASE/MODULE/NUMBER [--json]", "a job's failures grouped by message signature", runGroups},
+		{"demo", "[--json]", "fill the database with a realistic demo history", runDemo},
 	}
 }
 
@@ -100,7 +106,7 @@ func printUsage(w io.Writer) {
 	fmt.Fprintln(w, "\nusage: regtracker-cli COMMAND [--db DB] [flags] [operands]")
 	fmt.Fprintln(w, "\ncommands:")
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-8s %s\n           %s\n", c.name, c.summary, c.args)
+		fmt.Fprintf(w, "  %-12s %s\n               %s\n", c.name, c.summary, c.args)
 	}
 	def, err := store.DefaultPath()
 	if err != nil {
@@ -171,8 +177,9 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
-// table writes rows with right-aligned numeric columns.
-func table(w io.Writer, header []string, rows [][]string, leftCols int) {
+// table writes rows under header; align has one letter per column, 'r' for the
+// right-aligned columns (numbers), anything else for left.
+func table(w io.Writer, header []string, rows [][]string, align string) {
 	widths := make([]int, len(header))
 	for _, r := range append([][]string{header}, rows...) {
 		for i, c := range r {
@@ -186,10 +193,10 @@ func table(w io.Writer, header []string, rows [][]string, leftCols int) {
 			if i > 0 {
 				b.WriteString("  ")
 			}
-			if i < leftCols {
-				b.WriteString(c + pad)
-			} else {
+			if i < len(align) && align[i] == 'r' {
 				b.WriteString(pad + c)
+			} else {
+				b.WriteString(c + pad)
 			}
 		}
 		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))

@@ -151,6 +151,6 @@ func runJobs(ctx context.Context, e *env, args []string) error {
 			format.Count(j.Failed), format.Count(j.Errors), format.Count(j.Skipped), format.Count(j.Flaky),
 			format.Duration(j.Stats.Total), j.ImportedAt.Local().Format("2006-01-02 15:04")})
 	}
-	table(e.stdout, []string{"JOB", "TESTS", "PASSED", "FAILED", "ERRORS", "SKIPPED", "FLAKY", "IMPORT", "IMPORTED AT"}, rows, 1)
+	table(e.stdout, []string{"JOB", "TESTS", "PASSED", "FAILED", "ERRORS", "SKIPPED", "FLAKY", "IMPORT", "IMPORTED AT"}, rows, "lrrrrrrrl")
 	return nil
 }

@@ -1,0 +1,373 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/regtracker/regtracker/core"
+	"github.com/regtracker/regtracker/core/analysis"
+	"github.com/regtracker/regtracker/core/format"
+)
+
+// changeJSON is one listed test of `regressions --json`.
+type changeJSON struct {
+	Classname  string `json:"classname"`
+	Name       string `json:"name"`
+	Status     string `json:"status"`
+	BaseStatus string `json:"base_status"` // "absent" for a new failure
+	Message    string `json:"message"`
+}
+
+type comparisonJSON struct {
+	Job          string       `json:"job"`
+	Base         *string      `json:"base"`
+	Regressions  []changeJSON `json:"regressions"`
+	Fixed        []changeJSON `json:"fixed"`
+	StillFailing []changeJSON `json:"still_failing"`
+	NewFailures  []changeJSON `json:"new_failures"`
+	NewTests     int64        `json:"new_tests"`
+	RemovedTests int64        `json:"removed_tests"`
+}
+
+func changesJSON(cs []analysis.Change) []changeJSON {
+	out := make([]changeJSON, 0, len(cs))
+	for _, c := range cs {
+		base := c.BaseStatus.String()
+		if !c.InBase {
+			base = "absent"
+		}
+		out = append(out, changeJSON{c.Test.Classname, c.Test.Name, c.Status.String(), base, c.Message})
+	}
+	return out
+}
+
+// oneOperand parses flags and requires exactly one operand, named what.
+func oneOperand(f *flags, args []string, what string) (string, error) {
+	ops, err := f.parse(args)
+	if err != nil {
+		return "", err
+	}
+	if len(ops) != 1 {
+		return "", usagef("want one %s, got %d operands", what, len(ops))
+	}
+	return ops[0], nil
+}
+
+func jobOperand(f *flags, args []string) (core.JobRef, error) {
+	s, err := oneOperand(f, args, "job RELEASE/MODULE/NUMBER")
+	if err != nil {
+		return core.JobRef{}, err
+	}
+	ref, err := core.ParseJobRef(s, false)
+	if err != nil {
+		return ref, usageError{err.Error()}
+	}
+	return ref, nil
+}
+
+func moduleOperand(f *flags, args []string) (core.ModuleRef, error) {
+	s, err := oneOperand(f, args, "module RELEASE/MODULE")
+	if err != nil {
+		return core.ModuleRef{}, err
+	}
+	m, err := core.ParseModuleRef(s)
+	if err != nil {
+		return m, usageError{err.Error()}
+	}
+	return m, nil
+}
+
+func runRegressions(ctx context.Context, e *env, args []string) error {
+	f := newFlags("regressions", e)
+	baseArg := f.String("base", "", "compare with this job RELEASE/MODULE/NUMBER instead of the one before")
+	ref, err := jobOperand(f, args)
+	if err != nil {
+		return err
+	}
+	var base *core.JobRef
+	if *baseArg != "" {
+		b, err := core.ParseJobRef(*baseArg, false)
+		if err != nil {
+			return usageError{err.Error()}
+		}
+		base = &b
+	}
+	st, err := f.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	c, err := analysis.Compare(ctx, st, ref, base)
+	if err != nil {
+		return err
+	}
+	if f.json {
+		out := comparisonJSON{Job: c.Job.String(), Regressions: changesJSON(c.Regressions), Fixed: changesJSON(c.Fixed),
+			StillFailing: changesJSON(c.StillFailing), NewFailures: changesJSON(c.NewFailures),
+			NewTests: c.NewTests, RemovedTests: c.RemovedTests}
+		if c.Base != nil {
+			b := c.Base.String()
+			out.Base = &b
+		}
+		return writeJSON(e, out)
+	}
+	if c.Base == nil {
+		fmt.Fprintf(e.stdout, "%s is the first job of %s: nothing to compare with (use --base)\n", c.Job, c.Job.ModuleRef)
+		return nil
+	}
+	fmt.Fprintf(e.stdout, "%s against %s: %s regressions, %s fixed, %s still failing, %s new failures, %s new tests, %s removed\n",
+		c.Job, c.Base, format.Count(int64(len(c.Regressions))), format.Count(int64(len(c.Fixed))),
+		format.Count(int64(len(c.StillFailing))), format.Count(int64(len(c.NewFailures))),
+		format.Count(c.NewTests), format.Count(c.RemovedTests))
+	for _, sec := range []struct {
+		title string
+		list  []analysis.Change
+	}{{"Regressions", c.Regressions}, {"New failures", c.NewFailures}, {"Fixed", c.Fixed}, {"Still failing", c.StillFailing}} {
+		if len(sec.list) == 0 {
+			continue
+		}
+		fmt.Fprintf(e.stdout, "\n%s (%s)\n", sec.title, format.Count(int64(len(sec.list))))
+		rows := make([][]string, 0, len(sec.list))
+		for _, ch := range changesJSON(sec.list) {
+			rows = append(rows, []string{ch.Classname + "::" + ch.Name, ch.BaseStatus + " -> " + ch.Status, oneLine(ch.Message, 80)})
+		}
+		table(e.stdout, []string{"TEST", "CHANGE", "MESSAGE"}, rows, "lll")
+	}
+	return nil
+}
+
+// oneLine shortens a message to its first line of at most n characters.
+func oneLine(s string, n int) string {
+	for i, r := range s {
+		if r == '\n' {
+			s = s[:i]
+			break
+		}
+	}
+	if r := []rune(s); len(r) > n {
+		s = string(r[:n-1]) + "…"
+	}
+	return s
+}
+
+type trendJSON struct {
+	Number          int64   `json:"number"`
+	Tests           int64   `json:"tests"`
+	Passed          int64   `json:"passed"`
+	Failed          int64   `json:"failed"`
+	Errors          int64   `json:"errors"`
+	Skipped         int64   `json:"skipped"`
+	Flaky           int64   `json:"flaky"`
+	PassRate        float64 `json:"pass_rate"`
+	Regressions     int64   `json:"regressions"`
+	Fixed           int64   `json:"fixed"`
+	DurationSeconds float64 `json:"duration_seconds"`
+	ImportedAt      string  `json:"imported_at"`
+}
+
+func runTrend(ctx context.Context, e *env, args []string) error {
+	f := newFlags("trend", e)
+	m, err := moduleOperand(f, args)
+	if err != nil {
+		return err
+	}
+	st, err := f.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	points, err := analysis.Trend(ctx, st, m)
+	if err != nil {
+		return err
+	}
+	if f.json {
+		out := make([]trendJSON, 0, len(points))
+		for _, p := range points {
+			j := p.Job
+			out = append(out, trendJSON{j.Number, j.Tests, j.Passed, j.Failed, j.Errors, j.Skipped, j.Flaky,
+				round(p.PassRate, 6), p.Regressions, p.Fixed, round(j.Duration, 3), j.ImportedAt.Format(time.RFC3339)})
+		}
+		return writeJSON(e, out)
+	}
+	if len(points) == 0 {
+		fmt.Fprintf(e.stdout, "%s has no jobs\n", m)
+		return nil
+	}
+	rows := make([][]string, 0, len(points))
+	for _, p := range points {
+		j := p.Job
+		rows = append(rows, []string{strconv.FormatInt(j.Number, 10), format.Count(j.Tests), format.Count(j.Passed),
+			format.Count(j.Failed), format.Count(j.Errors), format.Count(j.Skipped), format.Count(j.Flaky),
+			fmt.Sprintf("%.1f%%", 100*p.PassRate), format.Count(p.Regressions), format.Count(p.Fixed),
+			format.Duration(time.Duration(j.Duration * float64(time.Second)))})
+	}
+	table(e.stdout, []string{"JOB", "TESTS", "PASSED", "FAILED", "ERRORS", "SKIPPED", "FLAKY", "PASS RATE", "REGRESSIONS", "FIXED", "DURATION"}, rows, "rrrrrrrrrrr")
+	return nil
+}
+
+type runJSON struct {
+	Job             string  `json:"job"`
+	Number          int64   `json:"number"`
+	Status          string  `json:"status"`
+	DurationSeconds float64 `json:"duration_seconds"`
+	Message         string  `json:"message"`
+}
+
+type historyJSON struct {
+	Test         string    `json:"test"`
+	FailingSince *string   `json:"failing_since"`
+	Age          int       `json:"age"`
+	Runs         []runJSON `json:"runs"`
+}
+
+func runHistory(ctx context.Context, e *env, args []string) error {
+	f := newFlags("history", e)
+	ops, err := f.parse(args)
+	if err != nil {
+		return err
+	}
+	if len(ops) != 2 {
+		return usagef("want RELEASE/MODULE and CLASSNAME::NAME, got %d operands", len(ops))
+	}
+	m, err := core.ParseModuleRef(ops[0])
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	test, err := core.ParseTestID(ops[1])
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	st, err := f.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	h, err := analysis.TestHistory(ctx, st, m, test)
+	if err != nil {
+		return err
+	}
+	if f.json {
+		out := historyJSON{Test: h.Test.String(), Age: h.Age, Runs: make([]runJSON, 0, len(h.Runs))}
+		if h.FailingSince != nil {
+			s := h.FailingSince.String()
+			out.FailingSince = &s
+		}
+		for _, r := range h.Runs {
+			out.Runs = append(out.Runs, runJSON{r.Job.String(), r.Job.Number, r.Status.String(), round(r.Duration, 6), r.Message})
+		}
+		return writeJSON(e, out)
+	}
+	fmt.Fprintf(e.stdout, "%s in %s: %d runs", h.Test, m, len(h.Runs))
+	if h.FailingSince != nil {
+		fmt.Fprintf(e.stdout, ", failing since %s (%d runs)", h.FailingSince, h.Age)
+	}
+	fmt.Fprintln(e.stdout)
+	rows := make([][]string, 0, len(h.Runs))
+	for _, r := range h.Runs {
+		status := r.Status.String()
+		if r.Flaky {
+			status += " (flaky)"
+		}
+		rows = append(rows, []string{strconv.FormatInt(r.Job.Number, 10), status,
+			format.Duration(time.Duration(r.Duration * float64(time.Second))), oneLine(r.Message, 80)})
+	}
+	table(e.stdout, []string{"JOB", "STATUS", "DURATION", "MESSAGE"}, rows, "rlrl")
+	return nil
+}
+
+type flakyJSON struct {
+	Classname  string  `json:"classname"`
+	Name       string  `json:"name"`
+	Runs       int     `json:"runs"`
+	Failures   int     `json:"failures"`
+	Flips      int     `json:"flips"`
+	Score      float64 `json:"score"`
+	LastStatus string  `json:"last_status"`
+}
+
+func runFlaky(ctx context.Context, e *env, args []string) error {
+	f := newFlags("flaky", e)
+	last := f.Int("last", analysis.DefaultFlakyWindow, "how many of the module's latest jobs to look at")
+	m, err := moduleOperand(f, args)
+	if err != nil {
+		return err
+	}
+	if *last <= 0 {
+		return usagef("--last must be positive")
+	}
+	st, err := f.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	tests, err := analysis.Flaky(ctx, st, m, *last)
+	if err != nil {
+		return err
+	}
+	if f.json {
+		out := make([]flakyJSON, 0, len(tests))
+		for _, t := range tests {
+			out = append(out, flakyJSON{t.Test.Classname, t.Test.Name, t.Runs, t.Failures, t.Flips, round(t.Score, 6), t.LastStatus.String()})
+		}
+		return writeJSON(e, out)
+	}
+	if len(tests) == 0 {
+		fmt.Fprintf(e.stdout, "no test of %s flipped in its last %d jobs\n", m, *last)
+		return nil
+	}
+	rows := make([][]string, 0, len(tests))
+	for _, t := range tests {
+		rows = append(rows, []string{t.Test.String(), fmt.Sprintf("%.2f", t.Score), strconv.Itoa(t.Flips),
+			strconv.Itoa(t.Failures), strconv.Itoa(t.Runs), t.LastStatus.String()})
+	}
+	table(e.stdout, []string{"TEST", "SCORE", "FLIPS", "FAILURES", "RUNS", "LAST"}, rows, "lrrrrl")
+	return nil
+}
+
+type exampleJSON struct {
+	Classname string `json:"classname"`
+	Name      string `json:"name"`
+	Message   string `json:"message"`
+}
+
+type groupJSON struct {
+	Signature string      `json:"signature"`
+	Count     int         `json:"count"`
+	Example   exampleJSON `json:"example"`
+}
+
+func runGroups(ctx context.Context, e *env, args []string) error {
+	f := newFlags("groups", e)
+	ref, err := jobOperand(f, args)
+	if err != nil {
+		return err
+	}
+	st, err := f.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	groups, err := analysis.Groups(ctx, st, ref)
+	if err != nil {
+		return err
+	}
+	if f.json {
+		out := make([]groupJSON, 0, len(groups))
+		for _, g := range groups {
+			out = append(out, groupJSON{g.Signature, g.Count, exampleJSON{g.Example.Test.Classname, g.Example.Test.Name, g.Example.Message}})
+		}
+		return writeJSON(e, out)
+	}
+	if len(groups) == 0 {
+		fmt.Fprintf(e.stdout, "%s has no failures\n", ref)
+		return nil
+	}
+	rows := make([][]string, 0, len(groups))
+	for _, g := range groups {
+		rows = append(rows, []string{format.Count(int64(g.Count)), oneLine(g.Signature, 70), g.Example.Test.String()})
+	}
+	table(e.stdout, []string{"COUNT", "SIGNATURE", "EXAMPLE"}, rows, "rll")
+	return nil
+}

@@ -1,0 +1,216 @@
+// Package analysis answers what users open regtracker for: what regressed, what was
+// fixed, what keeps failing and since when, what is flaky, which failures share a cause,
+// and how a module trends. It works on the store's per-job test states, which are sorted
+// by test key, so comparing two jobs of a million tests is a merge of two streams.
+package analysis
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/regtracker/regtracker/core"
+	"github.com/regtracker/regtracker/core/store"
+)
+
+// Store is what the analysis reads.
+type Store interface {
+	States(ctx context.Context, job core.JobRef) (*store.StateReader, error)
+	TestNames(ctx context.Context, keys []int64) (map[int64]core.TestID, error)
+	TestKey(ctx context.Context, id core.TestID) (int64, error)
+	RunInfos(ctx context.Context, job core.JobRef, seqs []uint32) (map[uint32]store.RunInfo, error)
+	Base(ctx context.Context, job core.JobRef) (core.JobRef, bool, error)
+	Next(ctx context.Context, job core.JobRef) (core.JobRef, bool, error)
+	Job(ctx context.Context, job core.JobRef) (core.Job, error)
+	TestHistory(ctx context.Context, module core.ModuleRef, key int64) ([]store.JobTestState, error)
+	JobsWithDiffs(ctx context.Context, module core.ModuleRef) ([]core.Job, []store.DiffCounts, error)
+	SetDiffCounts(ctx context.Context, job core.JobRef, base *core.JobRef, regressions, fixed int64) error
+}
+
+// Change is one test whose outcome differs between a job and its base, or fails in both.
+type Change struct {
+	Test       core.TestID
+	Status     core.Status // in the job; for a test only in the base, its base status
+	BaseStatus core.Status // in the base; Passed when the test is new
+	InBase     bool
+	// Message is the failure message: the job's, or for a fixed test the base's.
+	Message string
+}
+
+// Comparison is a job compared with a base job.
+type Comparison struct {
+	Job  core.JobRef
+	Base *core.JobRef // nil when the job has no base: the lists are then empty
+	// Regressions: passed in the base, failed or error now. Fixed: failed or error in the
+	// base, passed now. StillFailing: failed or error in both. NewFailures: absent from
+	// the base, failed or error now. A test skipped on either side is in none of them.
+	Regressions, Fixed, StillFailing, NewFailures []Change
+	// NewTests and RemovedTests count the identities present on one side only.
+	NewTests, RemovedTests int64
+}
+
+// Compare compares job with base, or with its default base (the module's job numbered
+// highest below it) when base is nil. Any two jobs compare, across modules and releases.
+func Compare(ctx context.Context, st Store, job core.JobRef, base *core.JobRef) (Comparison, error) {
+	c := Comparison{Job: job}
+	if _, err := st.Job(ctx, job); err != nil {
+		return c, err
+	}
+	if base == nil {
+		b, ok, err := st.Base(ctx, job)
+		if err != nil || !ok {
+			return c, err
+		}
+		base = &b
+	} else if _, err := st.Job(ctx, *base); err != nil {
+		return c, fmt.Errorf("base: %w", err)
+	}
+	c.Base = base
+
+	type pending struct {
+		list     *[]Change
+		key      int64
+		cur, old store.TestState
+		inBase   bool
+	}
+	var found []pending
+	counts, err := merge(ctx, st, job, *base, func(cur, old store.TestState, inCur, inBase bool) {
+		switch kind := classify(cur.Status, old.Status, inCur, inBase); kind {
+		case regression:
+			found = append(found, pending{&c.Regressions, cur.Key, cur, old, true})
+		case fixed:
+			found = append(found, pending{&c.Fixed, cur.Key, cur, old, true})
+		case stillFailing:
+			found = append(found, pending{&c.StillFailing, cur.Key, cur, old, true})
+		case newFailure:
+			found = append(found, pending{&c.NewFailures, cur.Key, cur, old, false})
+		}
+	})
+	if err != nil {
+		return c, err
+	}
+	c.NewTests, c.RemovedTests = counts.newTests, counts.removedTests
+
+	// Names and messages for the listed tests only.
+	keys := make([]int64, len(found))
+	var curSeqs, baseSeqs []uint32
+	for i, p := range found {
+		keys[i] = p.key
+		if p.list == &c.Fixed {
+			baseSeqs = append(baseSeqs, p.old.Seq)
+		} else {
+			curSeqs = append(curSeqs, p.cur.Seq)
+		}
+	}
+	names, err := st.TestNames(ctx, keys)
+	if err != nil {
+		return c, err
+	}
+	curInfo, err := st.RunInfos(ctx, job, curSeqs)
+	if err != nil {
+		return c, err
+	}
+	baseInfo, err := st.RunInfos(ctx, *base, baseSeqs)
+	if err != nil {
+		return c, err
+	}
+	for _, p := range found {
+		ch := Change{Test: names[p.key], Status: p.cur.Status, BaseStatus: p.old.Status, InBase: p.inBase,
+			Message: curInfo[p.cur.Seq].Message}
+		if p.list == &c.Fixed {
+			ch.Message = baseInfo[p.old.Seq].Message
+		}
+		*p.list = append(*p.list, ch)
+	}
+	for _, l := range []*[]Change{&c.Regressions, &c.Fixed, &c.StillFailing, &c.NewFailures} {
+		slices.SortFunc(*l, func(a, b Change) int {
+			return cmp.Or(cmp.Compare(a.Test.Classname, b.Test.Classname), cmp.Compare(a.Test.Name, b.Test.Name))
+		})
+	}
+	return c, nil
+}
+
+type changeKind int
+
+const (
+	unchanged changeKind = iota
+	regression
+	fixed
+	stillFailing
+	newFailure
+)
+
+// classify applies the definitions to one test's status in a job and in its base.
+func classify(cur, old core.Status, inCur, inBase bool) changeKind {
+	switch {
+	case !inCur:
+		return unchanged
+	case !inBase:
+		if cur.IsFailure() {
+			return newFailure
+		}
+	case cur.IsFailure() && old == core.Passed:
+		return regression
+	case cur == core.Passed && old.IsFailure():
+		return fixed
+	case cur.IsFailure() && old.IsFailure():
+		return stillFailing
+	}
+	return unchanged
+}
+
+type mergeCounts struct {
+	newTests, removedTests int64
+}
+
+// merge walks the states of job and base together in key order and calls fn for every
+// test of either, saying on which sides it is.
+func merge(ctx context.Context, st Store, job, base core.JobRef, fn func(cur, old store.TestState, inCur, inBase bool)) (mergeCounts, error) {
+	var counts mergeCounts
+	a, err := st.States(ctx, job)
+	if err != nil {
+		return counts, err
+	}
+	defer a.Close()
+	b, err := st.States(ctx, base)
+	if err != nil {
+		return counts, err
+	}
+	defer b.Close()
+	x, okA := a.Next()
+	y, okB := b.Next()
+	for okA || okB {
+		switch {
+		case okA && (!okB || x.Key < y.Key):
+			counts.newTests++
+			fn(x, store.TestState{}, true, false)
+			x, okA = a.Next()
+		case okB && (!okA || y.Key < x.Key):
+			counts.removedTests++
+			fn(store.TestState{Key: y.Key}, y, false, true)
+			y, okB = b.Next()
+		default:
+			fn(x, y, true, true)
+			x, okA = a.Next()
+			y, okB = b.Next()
+		}
+	}
+	if err := a.Err(); err != nil {
+		return counts, err
+	}
+	return counts, b.Err()
+}
+
+// diffCounts counts the regressions and fixed tests of job against base.
+func diffCounts(ctx context.Context, st Store, job, base core.JobRef) (regressions, fixes int64, err error) {
+	_, err = merge(ctx, st, job, base, func(cur, old store.TestState, inCur, inBase bool) {
+		switch classify(cur.Status, old.Status, inCur, inBase) {
+		case regression:
+			regressions++
+		case fixed:
+			fixes++
+		}
+	})
+	return regressions, fixes, err
+}
