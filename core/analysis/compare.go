@@ -7,8 +7,10 @@ package analysis
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/regtracker/regtracker/core"
 	"github.com/regtracker/regtracker/core/store"
@@ -19,7 +21,7 @@ type Store interface {
 	States(ctx context.Context, job core.JobRef) (*store.StateReader, error)
 	TestNames(ctx context.Context, keys []int64) (map[int64]core.TestID, error)
 	TestKey(ctx context.Context, id core.TestID) (int64, error)
-	RunInfos(ctx context.Context, job core.JobRef, seqs []uint32) (map[uint32]store.RunInfo, error)
+	Messages(ctx context.Context, job core.JobRef, seqs []uint32) (map[uint32]string, error)
 	Base(ctx context.Context, job core.JobRef) (core.JobRef, bool, error)
 	Next(ctx context.Context, job core.JobRef) (core.JobRef, bool, error)
 	Job(ctx context.Context, job core.JobRef) (core.Job, error)
@@ -103,23 +105,25 @@ func Compare(ctx context.Context, st Store, job core.JobRef, base *core.JobRef) 
 			curSeqs = append(curSeqs, p.cur.Seq)
 		}
 	}
-	names, err := st.TestNames(ctx, keys)
-	if err != nil {
-		return c, err
-	}
-	curInfo, err := st.RunInfos(ctx, job, curSeqs)
-	if err != nil {
-		return c, err
-	}
-	baseInfo, err := st.RunInfos(ctx, *base, baseSeqs)
-	if err != nil {
+	// Three independent reads: run them at once, on separate connections.
+	var (
+		names           map[int64]core.TestID
+		curMsg, baseMsg map[uint32]string
+		errs            [3]error
+		wg              sync.WaitGroup
+	)
+	wg.Go(func() { names, errs[0] = st.TestNames(ctx, keys) })
+	wg.Go(func() { curMsg, errs[1] = st.Messages(ctx, job, curSeqs) })
+	wg.Go(func() { baseMsg, errs[2] = st.Messages(ctx, *base, baseSeqs) })
+	wg.Wait()
+	if err := errors.Join(errs[:]...); err != nil {
 		return c, err
 	}
 	for _, p := range found {
 		ch := Change{Test: names[p.key], Status: p.cur.Status, BaseStatus: p.old.Status, InBase: p.inBase,
-			Message: curInfo[p.cur.Seq].Message}
+			Message: curMsg[p.cur.Seq]}
 		if p.list == &c.Fixed {
-			ch.Message = baseInfo[p.old.Seq].Message
+			ch.Message = baseMsg[p.old.Seq]
 		}
 		*p.list = append(*p.list, ch)
 	}

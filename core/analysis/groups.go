@@ -41,13 +41,13 @@ func Groups(ctx context.Context, st Store, job core.JobRef) ([]Group, error) {
 	if err != nil {
 		return nil, err
 	}
-	infos, err := st.RunInfos(ctx, job, seqs)
+	messages, err := st.Messages(ctx, job, seqs)
 	if err != nil {
 		return nil, err
 	}
 	bySig := map[string]*Group{}
 	for i, k := range keys {
-		ch := Change{Test: names[k], Status: status[k], InBase: false, Message: infos[seqs[i]].Message}
+		ch := Change{Test: names[k], Status: status[k], InBase: false, Message: messages[seqs[i]]}
 		sig := Signature(ch.Message)
 		g := bySig[sig]
 		if g == nil {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/regtracker/regtracker/core"
@@ -20,34 +21,97 @@ func inClause(n int) string { return "(" + strings.TrimSuffix(strings.Repeat("?,
 
 // TestNames returns the identities of test keys.
 func (s *Store) TestNames(ctx context.Context, keys []int64) (map[int64]core.TestID, error) {
-	out := make(map[int64]core.TestID, len(keys))
-	for len(keys) > 0 {
-		n := min(len(keys), lookupBatch)
-		args := make([]any, n)
-		for i, k := range keys[:n] {
-			args[i] = k
+	names := make(map[int64]string, len(keys))
+	classes := map[int64]string{}
+	err := s.lookupEach(ctx, "SELECT key, name FROM tests WHERE key IN ", keys, func(rows *sql.Rows) error {
+		var k int64
+		var name string
+		if err := rows.Scan(&k, &name); err != nil {
+			return err
 		}
-		rows, err := s.db.QueryContext(ctx, `SELECT t.key, c.name, t.name FROM tests t JOIN classes c ON c.id = t.key >> 32
-			WHERE t.key IN `+inClause(n), args...)
-		if err != nil {
-			return nil, describe(err)
+		names[k], classes[k>>32] = name, ""
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, 0, len(classes))
+	for id := range classes {
+		ids = append(ids, id)
+	}
+	err = s.lookupEach(ctx, "SELECT id, name FROM classes WHERE id IN ", ids, func(rows *sql.Rows) error {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return err
 		}
-		for rows.Next() {
-			var k int64
-			var id core.TestID
-			if err := rows.Scan(&k, &id.Classname, &id.Name); err != nil {
-				rows.Close()
-				return nil, describe(err)
-			}
-			out[k] = id
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, describe(err)
-		}
-		keys = keys[n:]
+		classes[id] = name
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]core.TestID, len(names))
+	for k, n := range names {
+		out[k] = core.TestID{Classname: classes[k>>32], Name: n}
 	}
 	return out, nil
+}
+
+func int64Args(vs []int64) []any {
+	args := make([]any, len(vs))
+	for i, v := range vs {
+		args[i] = v
+	}
+	return args
+}
+
+// queryEach runs q and calls fn for each row.
+func (s *Store) queryEach(ctx context.Context, fn func(*sql.Rows) error, q string, args ...any) error {
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return describe(err)
+	}
+	return eachRow(rows, fn)
+}
+
+// lookupEach runs head + "(?,...)" for values in batches of lookupBatch, one prepared
+// statement per batch size, and calls fn for each row.
+func (s *Store) lookupEach(ctx context.Context, head string, values []int64, fn func(*sql.Rows) error) error {
+	stmts := map[int]*sql.Stmt{}
+	defer func() {
+		for _, st := range stmts {
+			st.Close()
+		}
+	}()
+	for chunk := range slices.Chunk(values, lookupBatch) {
+		st, ok := stmts[len(chunk)]
+		if !ok {
+			var err error
+			if st, err = s.db.PrepareContext(ctx, head+inClause(len(chunk))); err != nil {
+				return describe(err)
+			}
+			stmts[len(chunk)] = st
+		}
+		rows, err := st.QueryContext(ctx, int64Args(chunk)...)
+		if err != nil {
+			return describe(err)
+		}
+		if err := eachRow(rows, fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func eachRow(rows *sql.Rows, fn func(*sql.Rows) error) error {
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return describe(err)
+		}
+	}
+	return describe(rows.Err())
 }
 
 // TestKey finds the key of a test identity; an error wrapping core.ErrNotFound when no
@@ -122,46 +186,56 @@ type RunInfo struct {
 	Message  string
 }
 
-// RunInfos returns the duration and message of the results at positions seqs of job.
-func (s *Store) RunInfos(ctx context.Context, job core.JobRef, seqs []uint32) (map[uint32]RunInfo, error) {
-	var first int64
-	err := s.db.QueryRowContext(ctx, `SELECT j.first_result FROM jobs j JOIN modules m ON m.id = j.module_id
-		JOIN releases r ON r.id = m.release_id WHERE r.name = ? AND m.name = ? AND j.number = ?`,
-		job.Release, job.Module, job.Number).Scan(&first)
+// Messages returns the failure messages of the results at positions seqs of job (the
+// positions TestState.Seq gives); results without a message are left out. It reads the
+// job's range of result texts once, which beats a lookup per result when many are asked.
+func (s *Store) Messages(ctx context.Context, job core.JobRef, seqs []uint32) (map[uint32]string, error) {
+	var first, last int64
+	err := s.db.QueryRowContext(ctx, "SELECT j.first_result, j.last_result"+jobsFrom+
+		" WHERE r.name = ? AND m.name = ? AND j.number = ?", job.Release, job.Module, job.Number).Scan(&first, &last)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("job %s: %w", job, core.ErrNotFound)
 	} else if err != nil {
 		return nil, describe(err)
 	}
-	out := make(map[uint32]RunInfo, len(seqs))
-	for len(seqs) > 0 {
-		n := min(len(seqs), lookupBatch)
-		args := make([]any, n)
-		for i, q := range seqs[:n] {
-			args[i] = first + int64(q)
-		}
-		rows, err := s.db.QueryContext(ctx, `SELECT x.id, x.duration, coalesce(t.body, '') FROM results x
-			LEFT JOIN result_texts rt ON rt.result_id = x.id LEFT JOIN texts t ON t.key = rt.message
-			WHERE x.id IN `+inClause(n), args...)
-		if err != nil {
-			return nil, describe(err)
-		}
-		for rows.Next() {
-			var id int64
-			var info RunInfo
-			if err := rows.Scan(&id, &info.Duration, &info.Message); err != nil {
-				rows.Close()
-				return nil, describe(err)
-			}
-			out[uint32(id-first)] = info
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, describe(err)
-		}
-		seqs = seqs[n:]
+	out := make(map[uint32]string, len(seqs))
+	if len(seqs) == 0 {
+		return out, nil
 	}
-	return out, nil
+	wanted := make(map[uint32]bool, len(seqs))
+	for _, q := range seqs {
+		wanted[q] = true
+	}
+	textOf := map[int64][]uint32{} // message key -> the positions that have it
+	err = s.queryEach(ctx, func(rows *sql.Rows) error {
+		var id, key int64
+		if err := rows.Scan(&id, &key); err != nil {
+			return err
+		}
+		if q := uint32(id - first); wanted[q] {
+			textOf[key] = append(textOf[key], q)
+		}
+		return nil
+	}, "SELECT result_id, message FROM result_texts WHERE result_id BETWEEN ? AND ? AND message IS NOT NULL", first, last)
+	if err != nil {
+		return nil, err
+	}
+	keys := make([]int64, 0, len(textOf))
+	for k := range textOf {
+		keys = append(keys, k)
+	}
+	err = s.lookupEach(ctx, "SELECT key, body FROM texts WHERE key IN ", keys, func(rows *sql.Rows) error {
+		var key int64
+		var body string
+		if err := rows.Scan(&key, &body); err != nil {
+			return err
+		}
+		for _, q := range textOf[key] {
+			out[q] = body
+		}
+		return nil
+	})
+	return out, err
 }
 
 // JobTestState is one test's state in one job of a module, for its history.
