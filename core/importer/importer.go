@@ -99,17 +99,26 @@ func Import(ctx context.Context, st Store, paths []string, opts Options) (core.J
 	return importSources(ctx, st, srcs, describeSource(paths), paths[0], opts, start)
 }
 
-// ImportReader imports one report read from r (size bytes, or 0 when unknown) into a
-// job, as Import does for files. name stands for the report in messages and is kept
-// as the job's source. Without a job number, the job is the module's next.
+// ImportReader imports one JUnit XML report read from r (size bytes, or 0 when unknown)
+// into a job, as Import does for files. name stands for the report in messages and is
+// kept as the job's source. Without a job number, the job is the module's next.
 func ImportReader(ctx context.Context, st Store, name string, r io.Reader, size int64, opts Options) (core.Job, error) {
-	src := source{
-		name:    name,
-		size:    size,
-		open:    func() (io.ReadCloser, error) { return io.NopCloser(r), nil },
-		inflate: plain,
+	src := Source{Name: name, Size: size, Open: func() (io.ReadCloser, error) { return io.NopCloser(r), nil }}
+	return ImportSources(ctx, st, []Source{src}, name, opts)
+}
+
+// ImportSources imports reports from sources into one job, as Import does for files;
+// description is kept as the job's source. Without a job number, the job is the
+// module's next.
+func ImportSources(ctx context.Context, st Store, sources []Source, description string, opts Options) (core.Job, error) {
+	if len(sources) == 0 {
+		return core.Job{}, errors.New("no reports given")
 	}
-	return importSources(ctx, st, []source{src}, name, "", opts, time.Now())
+	srcs := make([]source, len(sources))
+	for i, s := range sources {
+		srcs[i] = s.internal()
+	}
+	return importSources(ctx, st, srcs, description, "", opts, time.Now())
 }
 
 // importSources imports srcs into one job; numberHint is the path a missing job number
@@ -236,11 +245,14 @@ func (d *decodeRun) decodeOne(ctx context.Context, src source) error {
 		return fmt.Errorf("%s: %w", src.name, err)
 	}
 	defer raw.Close()
-	xml, err := src.inflate(&countingReader{ctx: ctx, r: raw, n: &d.c.bytes})
+	report, err := src.inflate(&countingReader{ctx: ctx, r: raw, n: &d.c.bytes})
 	if err != nil {
 		return fmt.Errorf("%s: %w", src.name, err)
 	}
-	dec := junit.NewDecoder(xml, src.name, d.maxText)
+	var dec Decoder = junit.NewDecoder(report, src.name, d.maxText)
+	if src.decoder != nil {
+		dec = src.decoder(report, src.name, d.maxText)
+	}
 	for {
 		rs := d.cur.results[:len(d.cur.results)+1]
 		r := &rs[len(rs)-1]

@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/regtracker/regtracker/core"
 )
 
 // source is one report to decode: a file, a file inside a zip archive, possibly gzipped.
@@ -21,8 +23,36 @@ type source struct {
 	// open returns the stored bytes, undecompressed, so reading them counts progress
 	// against size.
 	open func() (io.ReadCloser, error)
-	// inflate turns the stored bytes into XML.
+	// inflate turns the stored bytes into the report.
 	inflate func(io.Reader) (io.Reader, error)
+	// decoder reads the report; nil means JUnit XML.
+	decoder func(r io.Reader, name string, maxText int) Decoder
+}
+
+// Decoder reads test results from a report, one per call, and returns io.EOF after the
+// last. junit.Decoder is the one for XML.
+type Decoder interface {
+	Next(*core.Result) error
+}
+
+// Source is a report that does not come from a path: a download, a pipe.
+type Source struct {
+	Name string // for messages, and kept as the job's source
+	Size int64  // bytes Open delivers, 0 when unknown
+	// Open starts reading the report. It is called when the import reaches the report,
+	// so sources are read one after the other.
+	Open func() (io.ReadCloser, error)
+	Gzip bool // the bytes are gzip-compressed
+	// Decoder reads the report; nil means JUnit XML.
+	Decoder func(r io.Reader, name string, maxText int) Decoder
+}
+
+func (s Source) internal() source {
+	src := source{name: s.Name, size: s.Size, open: s.Open, inflate: plain, decoder: s.Decoder}
+	if s.Gzip {
+		src.inflate = gunzip
+	}
+	return src
 }
 
 func isReportName(name string) bool {

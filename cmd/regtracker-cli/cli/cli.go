@@ -44,9 +44,16 @@ func init() {
 		{"history", "RELEASE/MODULE CLASSNAME::NAME [--json]", "one test's runs across a module's jobs, and since when it fails", runHistory},
 		{"flaky", "RELEASE/MODULE [--last N] [--json]", "tests that flip between passing and failing, most flaky first", runFlaky},
 		{"groups", "RELEASE/MODULE/NUMBER [--json]", "a job's failures grouped by message signature", runGroups},
+		{"jenkins", "--url URL --jenkins-job FOLDER/JOB --into RELEASE/MODULE [--build N | --last K | --latest] [--artifacts GLOB] [--user USER] [--ca-file PEM] [--insecure] [--replace] [--json]",
+			"import Jenkins builds (token from $REGTRACKER_JENKINS_TOKEN)", runJenkins},
 		{"demo", "[--json]", "fill the database with a realistic demo history", runDemo},
 	}
 }
+
+// reportedError fails a command (exit 1) after its output was written.
+type reportedError struct{ msg string }
+
+func (e reportedError) Error() string { return e.msg }
 
 // usageError is a wrong command line: exit code 2.
 type usageError struct{ msg string }

@@ -1,0 +1,280 @@
+// Package fetch imports Jenkins builds into jobs: it picks the builds, skips the ones
+// running or already imported, downloads the archived reports (or, when there are none,
+// the JUnit plugin's test report) into the cache while the importer reads them, at most
+// three builds at once, and lets the store serialize the writes.
+package fetch
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/regtracker/regtracker/core"
+	"github.com/regtracker/regtracker/core/importer"
+	"github.com/regtracker/regtracker/core/jenkins"
+)
+
+// Store is what fetching needs of the database.
+type Store interface {
+	importer.Store
+	Job(ctx context.Context, ref core.JobRef) (core.Job, error)
+}
+
+// DefaultGlob selects the artifacts imported when no glob is given.
+const DefaultGlob = "**/*.xml"
+
+// Options say which builds go where.
+type Options struct {
+	JenkinsJob string         // "FOLDER/.../JOB"
+	Into       core.ModuleRef // the module the builds become jobs of (job number = build number)
+	// Which builds: Build alone; else the Last newest; else the last completed build.
+	Build int64
+	Last  int
+	// Glob selects the artifacts to import (DefaultGlob when empty); *.gz artifacts are
+	// decompressed.
+	Glob     string
+	Replace  bool
+	Parallel int // builds downloading at once; default 3
+	// Progress, if set, receives each build's import progress, from several goroutines
+	// at once.
+	Progress func(build int64, p importer.Progress)
+}
+
+// Skipped is a build not imported, and why.
+type Skipped struct {
+	Number int64
+	Reason string
+}
+
+// Failed is a build whose import failed; the database holds nothing of it.
+type Failed struct {
+	Number int64
+	Err    error
+}
+
+// Result says what became of each build, by build number.
+type Result struct {
+	Imported []core.Job
+	Skipped  []Skipped
+	Failed   []Failed
+}
+
+// Fetch imports the builds opts selects. It returns an error only when it cannot even
+// list them (server unreachable, credentials refused, job not found); each build's
+// own failure is in the result.
+func Fetch(ctx context.Context, c *jenkins.Client, cache *jenkins.Cache, st Store, opts Options) (Result, error) {
+	if opts.Glob == "" {
+		opts.Glob = DefaultGlob
+	}
+	if opts.Parallel <= 0 {
+		opts.Parallel = 3
+	}
+	builds, err := selectBuilds(ctx, c, cache, opts)
+	if err != nil {
+		return Result{}, err
+	}
+	var res Result
+	var todo []jenkins.Build
+	for _, b := range builds {
+		switch {
+		case b.Building:
+			res.Skipped = append(res.Skipped, Skipped{b.Number, "still running"})
+		case !opts.Replace && exists(ctx, st, opts.Into, b.Number):
+			res.Skipped = append(res.Skipped, Skipped{b.Number, "already imported"})
+		default:
+			todo = append(todo, b)
+		}
+	}
+	// Oldest first, so that each job's base is imported before it when possible.
+	slices.SortFunc(todo, func(a, b jenkins.Build) int { return cmp.Compare(a.Number, b.Number) })
+
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, opts.Parallel)
+	for _, b := range todo {
+		select {
+		case slots <- struct{}{}:
+		case <-ctx.Done():
+			mu.Lock()
+			res.Failed = append(res.Failed, Failed{b.Number, ctx.Err()})
+			mu.Unlock()
+			continue
+		}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			job, err := importBuild(ctx, c, cache, st, opts, b)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				res.Failed = append(res.Failed, Failed{b.Number, err})
+			} else {
+				res.Imported = append(res.Imported, job)
+			}
+		})
+	}
+	wg.Wait()
+	cache.Trim()
+	slices.SortFunc(res.Imported, func(a, b core.Job) int { return cmp.Compare(a.Number, b.Number) })
+	slices.SortFunc(res.Skipped, func(a, b Skipped) int { return cmp.Compare(a.Number, b.Number) })
+	slices.SortFunc(res.Failed, func(a, b Failed) int { return cmp.Compare(a.Number, b.Number) })
+	return res, nil
+}
+
+func exists(ctx context.Context, st Store, m core.ModuleRef, number int64) bool {
+	_, err := st.Job(ctx, core.JobRef{ModuleRef: m, Number: number})
+	return err == nil
+}
+
+// selectBuilds lists the builds opts asks for, newest first. A single build comes from
+// the cache when the server cannot be reached.
+func selectBuilds(ctx context.Context, c *jenkins.Client, cache *jenkins.Cache, opts Options) ([]jenkins.Build, error) {
+	switch {
+	case opts.Build > 0:
+		b, err := c.BuildInfo(ctx, opts.JenkinsJob, fmt.Sprint(opts.Build))
+		if err != nil && offline(err) {
+			if cached, ok := cache.LoadBuild(c.Server(), opts.JenkinsJob, opts.Build); ok {
+				return []jenkins.Build{cached}, nil
+			}
+		}
+		if err != nil {
+			return nil, err
+		}
+		return []jenkins.Build{b}, nil
+	case opts.Last > 0:
+		return c.Builds(ctx, opts.JenkinsJob, opts.Last)
+	}
+	b, err := c.BuildInfo(ctx, opts.JenkinsJob, "lastCompletedBuild")
+	if err != nil {
+		return nil, err
+	}
+	return []jenkins.Build{b}, nil
+}
+
+// offline reports whether err means the server could not be reached (not an answer).
+func offline(err error) bool {
+	var he *jenkins.HTTPError
+	return !errors.As(err, &he) && !errors.Is(err, context.Canceled)
+}
+
+// importBuild downloads and imports one build.
+func importBuild(ctx context.Context, c *jenkins.Client, cache *jenkins.Cache, st Store, opts Options, b jenkins.Build) (core.Job, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // ends downloads the import no longer reads
+	if b.Artifacts == nil {
+		// Listings carry no artifacts; a cached description serves when offline.
+		info, err := c.BuildInfo(ctx, opts.JenkinsJob, fmt.Sprint(b.Number))
+		if err != nil {
+			cached, ok := cache.LoadBuild(c.Server(), opts.JenkinsJob, b.Number)
+			if !ok || !offline(err) {
+				return core.Job{}, err
+			}
+			info = cached
+		}
+		b = info
+	}
+	cache.SaveBuild(c.Server(), opts.JenkinsJob, b)
+
+	var reports []jenkins.Artifact
+	for _, a := range b.Artifacts {
+		if jenkins.MatchGlob(opts.Glob, a.RelativePath) {
+			reports = append(reports, a)
+		}
+	}
+	d := &downloads{ctx: ctx, c: c, cache: cache, job: opts.JenkinsJob, number: b.Number}
+	defer d.close()
+	var sources []importer.Source
+	if len(reports) == 0 {
+		src, err := d.testReport()
+		if err != nil {
+			return core.Job{}, err
+		}
+		sources = append(sources, src)
+	}
+	for _, a := range reports {
+		sources = append(sources, d.artifact(a.RelativePath))
+	}
+	description := fmt.Sprintf("Jenkins %s %s #%d", c.Server(), opts.JenkinsJob, b.Number)
+	iopts := importer.Options{Job: core.JobRef{ModuleRef: opts.Into, Number: b.Number}, Replace: opts.Replace}
+	if opts.Progress != nil {
+		iopts.Progress = func(p importer.Progress) { opts.Progress(b.Number, p) }
+	}
+	return importer.ImportSources(ctx, st, sources, description, iopts)
+}
+
+// downloads hands a build's reports to the importer: from the cache when they are
+// there, else spooled from the server as the importer reaches them.
+type downloads struct {
+	ctx    context.Context
+	c      *jenkins.Client
+	cache  *jenkins.Cache
+	job    string
+	number int64
+	mu     sync.Mutex
+	spools []*jenkins.Spool
+}
+
+func (d *downloads) keep(s *jenkins.Spool) {
+	d.mu.Lock()
+	d.spools = append(d.spools, s)
+	d.mu.Unlock()
+}
+
+func (d *downloads) close() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, s := range d.spools {
+		s.Close()
+	}
+}
+
+func (d *downloads) artifact(rel string) importer.Source {
+	name := fmt.Sprintf("%s #%d %s", d.job, d.number, rel)
+	src := importer.Source{Name: name, Gzip: isGzip(rel)}
+	if p, ok := d.cache.Lookup(d.c.Server(), d.job, d.number, rel); ok {
+		if fi, err := os.Stat(p); err == nil {
+			src.Size = fi.Size()
+		}
+		src.Open = func() (io.ReadCloser, error) { return os.Open(p) }
+		return src
+	}
+	src.Open = func() (io.ReadCloser, error) {
+		s, err := d.c.Download(d.ctx, d.cache, d.job, d.number, rel)
+		if err != nil {
+			return nil, err
+		}
+		d.keep(s)
+		return s.Reader(d.ctx), nil
+	}
+	return src
+}
+
+// testReport is the source of the JUnit plugin's report, for builds that archived no
+// report file. Its download starts at once, so that a missing report is known before
+// the import waits for the database.
+func (d *downloads) testReport() (importer.Source, error) {
+	name := fmt.Sprintf("%s #%d test report", d.job, d.number)
+	dec := func(r io.Reader, name string, maxText int) importer.Decoder {
+		return jenkins.NewTestReportDecoder(r, name, maxText)
+	}
+	if p, ok := d.cache.Lookup(d.c.Server(), d.job, d.number, jenkins.TestReportArtifact); ok {
+		return importer.Source{Name: name, Decoder: dec, Open: func() (io.ReadCloser, error) { return os.Open(p) }}, nil
+	}
+	s, err := d.c.DownloadTestReport(d.ctx, d.cache, d.job, d.number)
+	if jenkins.IsNotFound(err) {
+		return importer.Source{}, errors.New("the build archived no report matching the artifact glob and has no JUnit test report")
+	}
+	if err != nil {
+		return importer.Source{}, err
+	}
+	d.keep(s)
+	return importer.Source{Name: name, Size: max(s.Size, 0), Decoder: dec,
+		Open: func() (io.ReadCloser, error) { return s.Reader(d.ctx), nil }}, nil
+}
+
+func isGzip(rel string) bool { return strings.HasSuffix(strings.ToLower(rel), ".gz") }
