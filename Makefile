@@ -51,13 +51,15 @@ test: deps
 
 ## bench: import benchmarks (1,000,000 generated cases, a 300 MB <system-out>), the
 ## DOM-then-one-transaction baseline in its own process (its heap would inflate the
-## others' peak RSS), the decoder against encoding/xml, and the analysis queries (two
-## jobs of 1,000,000 tests; a module of 500 jobs)
+## others' peak RSS), the decoder against encoding/xml, the analysis queries (two
+## jobs of 1,000,000 tests; a module of 500 jobs), and a 1,000,000-case artifact
+## fetched from a loopback Jenkins
 bench:
 	$(GO) test -run '^$$' -bench 'Import1M$$|ImportHugeSystemOut' -benchmem -benchtime $(BENCHTIME) -count $(BENCHCOUNT) ./core/importer
 	$(GO) test -run '^$$' -bench 'DOMBaseline' -benchmem -benchtime $(BENCHTIME) -count $(BENCHCOUNT) ./core/importer
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count $(BENCHCOUNT) ./core/junit
 	$(GO) test -run '^$$' -bench . -benchtime 10x -count $(BENCHCOUNT) ./core/analysis
+	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -count $(BENCHCOUNT) ./core/fetch
 
 ## fuzz: run the decoder's fuzz target for a while (FUZZTIME=1m)
 fuzz:

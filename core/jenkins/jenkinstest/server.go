@@ -24,6 +24,9 @@ type Build struct {
 	Result    string // empty while Building
 	Building  bool
 	Artifacts map[string][]byte // relative path -> content
+	// ArtifactFiles are artifacts served from files (relative path -> file path), for
+	// reports too large to hold in memory.
+	ArtifactFiles map[string]string
 	// TestReport is the JUnit plugin's JSON report; nil answers 404.
 	TestReport []byte
 	// BreakAfter, when > 0, drops every artifact download of this build after this
@@ -162,6 +165,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		w.Write(b.TestReport)
 	default:
 		rel, err := unescape(m[3])
+		if file, ok := b.ArtifactFiles[rel]; ok && err == nil {
+			http.ServeFile(w, r, file)
+			return
+		}
 		data, ok := b.Artifacts[rel]
 		if err != nil || !ok {
 			http.NotFound(w, r)
@@ -216,8 +223,11 @@ func buildJSON(b *Build, withArtifacts bool) map[string]any {
 	}
 	if withArtifacts {
 		arts := []map[string]string{}
-		names := make([]string, 0, len(b.Artifacts))
+		names := make([]string, 0, len(b.Artifacts)+len(b.ArtifactFiles))
 		for rel := range b.Artifacts {
+			names = append(names, rel)
+		}
+		for rel := range b.ArtifactFiles {
 			names = append(names, rel)
 		}
 		slices.Sort(names)
