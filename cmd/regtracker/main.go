@@ -1,6 +1,7 @@
 // Command regtracker is the desktop app: it opens the default database (or --db) and
 // shows its releases, modules and jobs. Without a display it says so and points to
-// regtracker-cli.
+// regtracker-cli. SIGINT or SIGTERM cancel the running imports, which roll back, and
+// quit within two seconds.
 package main
 
 import (
@@ -8,8 +9,12 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/signal"
 	"runtime"
+	"syscall"
+	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
 	"github.com/regtracker/regtracker/core/store"
@@ -19,6 +24,7 @@ import (
 
 func main() {
 	dbPath := flag.String("db", "", "database file (default: the same as regtracker-cli's)")
+	nativeDialogs := flag.Bool("native-dialogs", true, "use the system's file dialogs")
 	flag.Parse()
 	if runtime.GOOS == "linux" && os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
 		fmt.Fprintln(os.Stderr, "regtracker: no display (DISPLAY and WAYLAND_DISPLAY are unset); without a screen use regtracker-cli, the same tool for the command line")
@@ -31,7 +37,9 @@ func main() {
 		}
 		*dbPath = p
 	}
-	st, err := store.Open(context.Background(), *dbPath)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	st, err := store.Open(ctx, *dbPath)
 	if err != nil {
 		fatal(err)
 	}
@@ -39,7 +47,14 @@ func main() {
 
 	a := app.NewWithID("io.github.regtracker")
 	a.SetIcon(resources.Icon)
-	u := ui.New(a, st)
+	u := ui.New(ctx, a, st, ui.Options{NativeDialogs: *nativeDialogs})
+	go func() {
+		<-ctx.Done()
+		// A signal: roll the imports back and quit, even if a native dialog blocks.
+		time.AfterFunc(2*time.Second, func() { os.Exit(1) })
+		u.Shutdown()
+		fyne.Do(a.Quit)
+	}()
 	u.Reload()
 	u.Window().ShowAndRun()
 }

@@ -1,0 +1,161 @@
+// Package ui is regtracker's desktop interface, built with Fyne: a sidebar of releases,
+// modules and jobs, module and job pages, an import wizard with drag-and-drop, and a
+// panel of background imports. Every store query and import runs in a goroutine and
+// reaches the widgets through fyne.Do; the UI goroutine only ever reads a page of rows.
+package ui
+
+import (
+	"context"
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/regtracker/regtracker/core"
+	"github.com/regtracker/regtracker/core/analysis"
+	"github.com/regtracker/regtracker/core/store"
+)
+
+// Store is what the interface reads and writes.
+type Store interface {
+	analysis.Store
+	BeginJob(ctx context.Context, ref core.JobRef, opts core.WriteOptions) (core.JobWriter, error)
+	LastNumber(ctx context.Context, module core.ModuleRef) (int64, error)
+	Jobs(ctx context.Context, module *core.ModuleRef) ([]core.Job, error)
+	Path() string
+	ResultIDs(ctx context.Context, job core.JobRef, f store.ResultFilter, order store.ResultOrder, desc bool) ([]int64, error)
+	ResultRows(ctx context.Context, ids []int64) ([]store.ResultRow, error)
+	ResultDetail(ctx context.Context, id int64) (core.Result, error)
+}
+
+// Options tune the app.
+type Options struct {
+	// NativeDialogs uses the operating system's file dialogs (github.com/sqweek/dialog),
+	// falling back to Fyne's when they fail.
+	NativeDialogs bool
+}
+
+// App is the main window. Its fields are touched on the UI goroutine only.
+type App struct {
+	fyne  fyne.App
+	win   fyne.Window
+	store Store
+	opts  Options
+	ctx   context.Context // ends when the app quits
+
+	sidebar *sidebar
+	tasks   *tasks
+	content *fyne.Container // the page on the right
+	status  *widget.Label
+	page    fyne.CanvasObject
+	welcome bool // the page is the welcome page
+}
+
+// New builds the main window on st. ctx ends the app's background work.
+func New(ctx context.Context, a fyne.App, st Store, opts Options) *App {
+	u := &App{fyne: a, store: st, opts: opts, ctx: ctx}
+	u.win = a.NewWindow("regtracker")
+	u.win.Resize(fyne.NewSize(1280, 800))
+	u.status = widget.NewLabel("")
+	u.status.Truncation = fyne.TextTruncateEllipsis
+	u.tasks = newTasks(u)
+	u.sidebar = newSidebar(u)
+	u.content = container.NewStack()
+
+	toolbar := widget.NewToolbar(
+		widget.NewToolbarAction(theme.FolderOpenIcon(), u.ImportWizard),
+		widget.NewToolbarAction(theme.ViewRefreshIcon(), u.Reload),
+		widget.NewToolbarSpacer(),
+		widget.NewToolbarAction(theme.HelpIcon(), u.about),
+	)
+	split := container.NewHSplit(u.sidebar.object, container.NewBorder(nil, u.tasks.object, nil, nil, u.content))
+	split.Offset = 0.24
+	u.win.SetContent(container.NewBorder(toolbar, u.status, nil, nil, split))
+
+	c := u.win.Canvas()
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { u.ImportWizard() })
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { u.Reload() })
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { c.Focus(u.sidebar.search) })
+	u.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { u.Dropped(uris) })
+	u.win.SetCloseIntercept(u.closeRequested)
+	return u
+}
+
+// Window is the main window.
+func (u *App) Window() fyne.Window { return u.win }
+
+// Reload reads the releases, modules and jobs again and shows the welcome page when
+// there are none.
+func (u *App) Reload() { u.sidebar.reload(nil) }
+
+// show replaces the page on the right.
+func (u *App) show(page fyne.CanvasObject) {
+	u.page, u.welcome = page, false
+	u.content.Objects = []fyne.CanvasObject{page}
+	u.content.Refresh()
+}
+
+// setStatus shows a line in the status bar.
+func (u *App) setStatus(format string, args ...any) { u.status.SetText(fmt.Sprintf(format, args...)) }
+
+// showError reports err in a dialog, with what the user was doing.
+func (u *App) showError(doing string, err error) {
+	dialog.ShowError(fmt.Errorf("%s: %w", doing, err), u.win)
+}
+
+// background runs fn off the UI goroutine and then done on it with fn's error.
+func (u *App) background(fn func(ctx context.Context) error, done func(error)) {
+	go func() {
+		err := fn(u.ctx)
+		fyne.Do(func() { done(err) })
+	}()
+}
+
+// openJob shows a job's page.
+func (u *App) openJob(ref core.JobRef) {
+	u.show(newJobPage(u, ref).object)
+	u.sidebar.selectJob(ref)
+}
+
+// openModule shows a module's page.
+func (u *App) openModule(m core.ModuleRef) {
+	u.show(newModulePage(u, m).object)
+}
+
+func (u *App) about() {
+	v := u.fyne.Metadata().Version
+	if v == "" {
+		v = "development build"
+	}
+	dialog.ShowInformation("About regtracker", fmt.Sprintf("regtracker %s\n\nTracks test regressions across builds, offline.\nDatabase: %s", v, u.store.Path()), u.win)
+}
+
+// closeRequested asks before closing while imports run, then cancels them.
+func (u *App) closeRequested() {
+	if u.tasks.running() == 0 {
+		u.win.Close()
+		return
+	}
+	dialog.ShowConfirm("Imports are running",
+		fmt.Sprintf("%d import(s) are still running. Cancel them and quit? Nothing of them will be kept.", u.tasks.running()),
+		func(ok bool) {
+			if !ok {
+				return
+			}
+			u.tasks.cancelAll()
+			go func() {
+				u.tasks.wait()
+				fyne.Do(u.win.Close)
+			}()
+		}, u.win)
+}
+
+// Shutdown cancels the running imports and waits for them to roll back.
+func (u *App) Shutdown() {
+	u.tasks.cancelAll()
+	u.tasks.wait()
+}

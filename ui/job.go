@@ -1,0 +1,259 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/regtracker/regtracker/core"
+	"github.com/regtracker/regtracker/core/analysis"
+	"github.com/regtracker/regtracker/core/format"
+)
+
+// jobPage shows a job: what changed against its base first, then its failure groups and
+// all its results.
+type jobPage struct {
+	u      *App
+	ref    core.JobRef
+	object fyne.CanvasObject
+
+	summary *widget.Label
+	change  *widget.Label
+	stats   *widget.Label
+	base    *widget.Select
+	tabs    *container.AppTabs
+
+	cmp    analysis.Comparison
+	lists  map[string]*changeList
+	groups []analysis.Group
+	groupL *widget.List
+	all    *resultsView
+}
+
+// Tab titles, in order: the answer first.
+const (
+	tabRegressions  = "Regressions"
+	tabFixed        = "Fixed"
+	tabStillFailing = "Still failing"
+	tabNewFailures  = "New failures"
+	tabGroups       = "Failure groups"
+	tabAll          = "All results"
+)
+
+func newJobPage(u *App, ref core.JobRef) *jobPage {
+	p := &jobPage{u: u, ref: ref, lists: map[string]*changeList{}}
+	title := widget.NewLabelWithStyle("Job "+ref.String(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	p.summary = widget.NewLabel("Loading...")
+	p.change = widget.NewLabel("")
+	p.stats = widget.NewLabel("")
+	p.stats.Importance = widget.LowImportance
+	p.base = widget.NewSelect(nil, nil)
+	p.base.PlaceHolder = "the job before"
+	moduleBtn := widget.NewButton("Module "+ref.ModuleRef.String(), func() { u.openModule(ref.ModuleRef) })
+
+	var items []*container.TabItem
+	for _, t := range []string{tabRegressions, tabFixed, tabStillFailing, tabNewFailures} {
+		l := newChangeList(u, t == tabFixed)
+		p.lists[t] = l
+		items = append(items, container.NewTabItem(t, l.object))
+	}
+	p.groupL = widget.NewList(func() int { return len(p.groups) },
+		func() fyne.CanvasObject {
+			count := widget.NewLabel("")
+			count.Alignment = fyne.TextAlignTrailing
+			count.TextStyle.Bold = true
+			sig := widget.NewLabel("")
+			sig.Truncation = fyne.TextTruncateEllipsis
+			ex := widget.NewLabel("")
+			ex.Importance = widget.LowImportance
+			ex.Truncation = fyne.TextTruncateEllipsis
+			return container.NewBorder(nil, nil, count, nil, container.NewVBox(sig, ex))
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			g := p.groups[i]
+			box := o.(*fyne.Container)
+			inner := box.Objects[0].(*fyne.Container)
+			inner.Objects[0].(*widget.Label).SetText(g.Signature)
+			inner.Objects[1].(*widget.Label).SetText("e.g. " + g.Example.Test.String())
+			box.Objects[1].(*widget.Label).SetText(format.Count(int64(g.Count)) + " ×")
+		})
+	p.all = newResultsView(u, ref)
+	items = append(items, container.NewTabItem(tabGroups, p.groupL), container.NewTabItem(tabAll, p.all.object))
+	p.tabs = container.NewAppTabs(items...)
+	p.tabs.OnSelected = func(t *container.TabItem) {
+		if t.Text == tabAll {
+			p.all.start()
+		}
+	}
+
+	header := container.NewVBox(
+		container.NewBorder(nil, nil, title, container.NewHBox(moduleBtn, widget.NewLabel("Compare with"), p.base)),
+		p.summary, p.change, p.stats)
+	p.object = container.NewBorder(header, nil, nil, nil, p.tabs)
+	p.load(nil)
+	p.loadBases()
+	return p
+}
+
+// load reads the job, compares it with base (nil: the job before) and fills the page.
+func (p *jobPage) load(base *core.JobRef) {
+	var (
+		job      core.Job
+		baseJob  core.Job
+		cmp      analysis.Comparison
+		groups   []analysis.Group
+		haveBase bool
+	)
+	p.change.SetText("Comparing...")
+	p.u.background(func(ctx context.Context) (err error) {
+		if job, err = p.u.store.Job(ctx, p.ref); err != nil {
+			return err
+		}
+		if cmp, err = analysis.Compare(ctx, p.u.store, p.ref, base); err != nil {
+			return err
+		}
+		if cmp.Base != nil {
+			if baseJob, err = p.u.store.Job(ctx, *cmp.Base); err != nil {
+				return err
+			}
+			haveBase = true
+		}
+		groups, err = analysis.Groups(ctx, p.u.store, p.ref)
+		return err
+	}, func(err error) {
+		if err != nil {
+			p.summary.SetText("Cannot read " + p.ref.String() + ": " + err.Error())
+			p.change.SetText("")
+			return
+		}
+		p.cmp, p.groups = cmp, groups
+		j := job
+		p.summary.SetText(fmt.Sprintf("%s tests: %s passed, %s failed, %s errors, %s skipped, %s flaky. Pass rate %s.",
+			format.Count(j.Tests), format.Count(j.Passed), format.Count(j.Failed), format.Count(j.Errors),
+			format.Count(j.Skipped), format.Count(j.Flaky), percent(analysis.PassRate(j.Counts))))
+		if haveBase {
+			delta := 100 * (analysis.PassRate(j.Counts) - analysis.PassRate(baseJob.Counts))
+			p.change.SetText(fmt.Sprintf("Against %s: ▼ %s regressions, ▲ %s fixed, %s still failing, %s new failures; %s new tests, %s removed; pass rate %+.2f points.",
+				cmp.Base, format.Count(int64(len(cmp.Regressions))), format.Count(int64(len(cmp.Fixed))),
+				format.Count(int64(len(cmp.StillFailing))), format.Count(int64(len(cmp.NewFailures))),
+				format.Count(cmp.NewTests), format.Count(cmp.RemovedTests), delta))
+		} else {
+			p.change.SetText("The first job of its module: choose a job to compare with.")
+		}
+		p.stats.SetText(fmt.Sprintf("Imported %s from %s in %s (%s cases/s, peak memory %s).", ago(j.ImportedAt),
+			shorten(j.Source, 80), format.Duration(j.Stats.Total), format.Rate(j.CasesPerSecond()), format.Bytes(j.Stats.PeakRSS)))
+		for title, list := range map[string][]analysis.Change{tabRegressions: cmp.Regressions, tabFixed: cmp.Fixed,
+			tabStillFailing: cmp.StillFailing, tabNewFailures: cmp.NewFailures} {
+			p.lists[title].set(list)
+		}
+		p.groupL.Refresh()
+		p.tabs.Refresh()
+	})
+}
+
+// loadBases fills the base choice with every job of every module.
+func (p *jobPage) loadBases() {
+	var jobs []core.Job
+	p.u.background(func(ctx context.Context) (err error) {
+		jobs, err = p.u.store.Jobs(ctx, nil)
+		return err
+	}, func(err error) {
+		if err != nil {
+			return
+		}
+		opts := []string{"the job before"}
+		for i := len(jobs) - 1; i >= 0; i-- {
+			if jobs[i].JobRef != p.ref {
+				opts = append(opts, jobs[i].JobRef.String())
+			}
+		}
+		p.base.SetOptions(opts)
+		p.base.OnChanged = func(s string) {
+			if s == "the job before" {
+				p.load(nil)
+				return
+			}
+			if ref, err := core.ParseJobRef(s, false); err == nil {
+				p.load(&ref)
+			}
+		}
+	})
+}
+
+func shorten(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return "…" + string(r[len(r)-n+1:])
+	}
+	return s
+}
+
+// changeList is one of the lists of changed tests: status, test and message per row.
+type changeList struct {
+	object  fyne.CanvasObject
+	list    *widget.List
+	empty   *widget.Label
+	changes []analysis.Change
+	fixed   bool
+}
+
+func newChangeList(u *App, fixed bool) *changeList {
+	c := &changeList{fixed: fixed}
+	c.list = widget.NewList(func() int { return len(c.changes) },
+		func() fyne.CanvasObject {
+			status := canvas.NewText("regression", theme.Color(theme.ColorNameError))
+			status.TextStyle.Bold = true
+			name := widget.NewLabel("")
+			name.Truncation = fyne.TextTruncateEllipsis
+			msg := widget.NewLabel("")
+			msg.Importance = widget.LowImportance
+			msg.Truncation = fyne.TextTruncateEllipsis
+			return container.NewBorder(nil, nil, container.NewCenter(status), nil, container.NewVBox(name, msg))
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			ch := c.changes[i]
+			box := o.(*fyne.Container)
+			inner := box.Objects[0].(*fyne.Container)
+			status := box.Objects[1].(*fyne.Container).Objects[0].(*canvas.Text)
+			base := ch.BaseStatus.String()
+			if !ch.InBase {
+				base = "absent"
+			}
+			arrow := "▼"
+			if c.fixed {
+				arrow = "▲"
+			}
+			status.Text = fmt.Sprintf("%s %s → %s", arrow, base, ch.Status)
+			status.Color = statusColor(ch.Status, false)
+			status.Refresh()
+			inner.Objects[0].(*widget.Label).SetText(ch.Test.String())
+			inner.Objects[1].(*widget.Label).SetText(firstLine(ch.Message))
+		})
+	c.empty = widget.NewLabel("None.")
+	c.empty.Alignment = fyne.TextAlignCenter
+	c.object = container.NewStack(c.list, c.empty)
+	return c
+}
+
+func (c *changeList) set(changes []analysis.Change) {
+	c.changes = changes
+	if len(changes) == 0 {
+		c.empty.Show()
+	} else {
+		c.empty.Hide()
+	}
+	c.list.Refresh()
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}

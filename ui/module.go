@@ -1,0 +1,124 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/regtracker/regtracker/core"
+	"github.com/regtracker/regtracker/core/analysis"
+	"github.com/regtracker/regtracker/core/format"
+)
+
+// modulePage shows a module: its latest job, then a table of all its jobs.
+type modulePage struct {
+	u      *App
+	module core.ModuleRef
+	object fyne.CanvasObject
+	header *widget.Label
+	table  *widget.Table
+	points []analysis.TrendPoint // newest first
+}
+
+var moduleColumns = []struct {
+	title string
+	width float32
+	right bool
+	value func(p *analysis.TrendPoint) string
+}{
+	{"Job", 70, true, func(p *analysis.TrendPoint) string { return strconv.FormatInt(p.Job.Number, 10) }},
+	{"Imported", 150, false, func(p *analysis.TrendPoint) string { return ago(p.Job.ImportedAt) }},
+	{"Tests", 90, true, func(p *analysis.TrendPoint) string { return format.Count(p.Job.Tests) }},
+	{"Passed", 90, true, func(p *analysis.TrendPoint) string { return format.Count(p.Job.Passed) }},
+	{"Failed", 80, true, func(p *analysis.TrendPoint) string { return format.Count(p.Job.Failed) }},
+	{"Errors", 80, true, func(p *analysis.TrendPoint) string { return format.Count(p.Job.Errors) }},
+	{"Skipped", 80, true, func(p *analysis.TrendPoint) string { return format.Count(p.Job.Skipped) }},
+	{"Pass rate", 90, true, func(p *analysis.TrendPoint) string { return percent(p.PassRate) }},
+	{"Regressions", 100, true, func(p *analysis.TrendPoint) string { return arrowCount("▼", p.Regressions) }},
+	{"Fixed", 80, true, func(p *analysis.TrendPoint) string { return arrowCount("▲", p.Fixed) }},
+	{"Import time", 100, true, func(p *analysis.TrendPoint) string { return format.Duration(p.Job.Stats.Total) }},
+}
+
+func arrowCount(arrow string, n int64) string {
+	if n == 0 {
+		return "0"
+	}
+	return arrow + " " + format.Count(n)
+}
+
+func newModulePage(u *App, m core.ModuleRef) *modulePage {
+	p := &modulePage{u: u, module: m}
+	title := widget.NewLabelWithStyle(fmt.Sprintf("Module %s of release %s", m.Module, m.Release), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	p.header = widget.NewLabel("Loading...")
+	p.table = widget.NewTableWithHeaders(
+		func() (int, int) { return len(p.points), len(moduleColumns) },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			l := o.(*widget.Label)
+			c := moduleColumns[id.Col]
+			l.Alignment = fyne.TextAlignLeading
+			if c.right {
+				l.Alignment = fyne.TextAlignTrailing
+			}
+			l.Importance = widget.MediumImportance
+			if c.title == "Regressions" && p.points[id.Row].Regressions > 0 {
+				l.Importance = widget.DangerImportance
+			}
+			if c.title == "Fixed" && p.points[id.Row].Fixed > 0 {
+				l.Importance = widget.SuccessImportance
+			}
+			l.SetText(c.value(&p.points[id.Row]))
+		})
+	p.table.ShowHeaderColumn = false
+	p.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Col >= 0 && id.Row < 0 {
+			l := o.(*widget.Label)
+			l.TextStyle.Bold = true
+			l.SetText(moduleColumns[id.Col].title)
+		}
+	}
+	for i, c := range moduleColumns {
+		p.table.SetColumnWidth(i, c.width)
+	}
+	p.table.OnSelected = func(id widget.TableCellID) {
+		if id.Row >= 0 && id.Row < len(p.points) {
+			u.openJob(p.points[id.Row].Job.JobRef)
+		}
+	}
+	hint := widget.NewLabel("Select a job to open it.")
+	hint.Importance = widget.LowImportance
+	p.object = container.NewBorder(container.NewVBox(title, p.header, hint), nil, nil, nil, p.table)
+	p.load()
+	return p
+}
+
+func (p *modulePage) load() {
+	var points []analysis.TrendPoint
+	p.u.background(func(ctx context.Context) (err error) {
+		points, err = analysis.Trend(ctx, p.u.store, p.module)
+		return err
+	}, func(err error) {
+		if err != nil {
+			p.header.SetText("Cannot read the module: " + err.Error())
+			return
+		}
+		p.points = make([]analysis.TrendPoint, len(points))
+		for i, pt := range points {
+			p.points[len(points)-1-i] = pt
+		}
+		p.table.Refresh()
+		if len(p.points) == 0 {
+			p.header.SetText("No jobs yet: import reports into this module.")
+			return
+		}
+		last := p.points[0]
+		p.header.SetText(fmt.Sprintf("%d jobs. Latest: #%d, %s tests, %s passed, %s failed, %s errors, %s skipped; pass rate %s; %s regressions, %s fixed.",
+			len(p.points), last.Job.Number, format.Count(last.Job.Tests), format.Count(last.Job.Passed), format.Count(last.Job.Failed),
+			format.Count(last.Job.Errors), format.Count(last.Job.Skipped), percent(last.PassRate),
+			format.Count(last.Regressions), format.Count(last.Fixed)))
+	})
+}

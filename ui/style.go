@@ -1,0 +1,65 @@
+package ui
+
+import (
+	"fmt"
+	"image/color"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/theme"
+
+	"github.com/regtracker/regtracker/core"
+	"github.com/regtracker/regtracker/core/format"
+)
+
+// One meaning, one colour, everywhere; the theme's colours so dark mode reads as well.
+// Colour is never alone: status words and arrows go with it.
+
+func statusColor(s core.Status, flaky bool) color.Color {
+	switch {
+	case flaky:
+		return color.NRGBA{R: 0x8e, G: 0x44, B: 0xad, A: 0xff} // violet
+	case s == core.Failed:
+		return theme.Color(theme.ColorNameError)
+	case s == core.Error:
+		return color.NRGBA{R: 0xd3, G: 0x54, B: 0x00, A: 0xff} // dark orange
+	case s == core.Skipped:
+		return theme.Color(theme.ColorNameDisabled)
+	}
+	return theme.Color(theme.ColorNameSuccess)
+}
+
+func statusWord(s core.Status, flaky bool) string {
+	if flaky {
+		return "flaky"
+	}
+	return s.String()
+}
+
+// statusText is a coloured status word.
+func statusText(s core.Status, flaky bool) *canvas.Text {
+	t := canvas.NewText(statusWord(s, flaky), statusColor(s, flaky))
+	t.TextStyle = fyne.TextStyle{Bold: true}
+	return t
+}
+
+func percent(v float64) string { return fmt.Sprintf("%.1f%%", 100*v) }
+
+func seconds(s float64) string { return format.Duration(time.Duration(s * float64(time.Second))) }
+
+// ago writes a time relative to now when recent, else as a local date.
+func ago(t time.Time) string {
+	d := time.Since(t)
+	switch {
+	case t.IsZero():
+		return ""
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return fmt.Sprintf("%d min ago", int(d.Minutes()))
+	case d < 24*time.Hour:
+		return fmt.Sprintf("%d h ago", int(d.Hours()))
+	}
+	return t.Local().Format("2006-01-02 15:04")
+}

@@ -1,0 +1,139 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/regtracker/regtracker/core"
+	"github.com/regtracker/regtracker/core/analysis"
+	"github.com/regtracker/regtracker/core/format"
+	"github.com/regtracker/regtracker/core/importer"
+)
+
+// tasks is the panel of background imports: one row each, with progress, a Cancel
+// button, and at the end the import's statistics or its error.
+type tasks struct {
+	u      *App
+	object *fyne.Container
+	list   *fyne.Container
+	active map[*task]bool
+	wg     sync.WaitGroup
+}
+
+type task struct {
+	ref    core.JobRef
+	cancel context.CancelFunc
+	title  *widget.Label
+	bar    *widget.ProgressBar
+	info   *widget.Label
+	button *widget.Button
+	row    *fyne.Container
+	done   bool
+	err    error
+}
+
+func newTasks(u *App) *tasks {
+	t := &tasks{u: u, list: container.NewVBox(), active: map[*task]bool{}}
+	t.object = container.NewVBox()
+	return t
+}
+
+func (t *tasks) running() int { return len(t.active) }
+
+// start runs an import of paths into ref in the background.
+func (t *tasks) start(ref core.JobRef, paths []string, replace bool) *task {
+	ctx, cancel := context.WithCancel(t.u.ctx)
+	tk := &task{ref: ref, cancel: cancel,
+		title: widget.NewLabelWithStyle("Importing "+ref.String(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		bar:   widget.NewProgressBar(),
+		info:  widget.NewLabel("starting..."),
+	}
+	tk.button = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() { tk.cancel() })
+	tk.row = container.NewBorder(nil, nil, tk.title, tk.button, container.NewVBox(tk.bar, tk.info))
+	t.active[tk] = true
+	t.list.Add(tk.row)
+	t.show()
+	t.wg.Add(1)
+	go func() {
+		defer t.wg.Done()
+		job, err := importer.Import(ctx, t.u.store, paths, importer.Options{Job: ref, Replace: replace,
+			Progress: func(p importer.Progress) { fyne.Do(func() { tk.progress(p) }) }})
+		if err == nil {
+			err = analysis.Refresh(context.WithoutCancel(ctx), t.u.store, job.JobRef)
+		}
+		cancel()
+		fyne.Do(func() { t.finished(tk, job, err) })
+	}()
+	return tk
+}
+
+func (tk *task) progress(p importer.Progress) {
+	if tk.done {
+		return
+	}
+	if p.BytesTotal > 0 {
+		tk.bar.SetValue(float64(p.BytesRead) / float64(p.BytesTotal))
+	}
+	if p.Phase != importer.PhaseImporting {
+		tk.info.SetText(string(p.Phase))
+		return
+	}
+	s := fmt.Sprintf("%s of %s, %s cases, %s cases/s", format.Bytes(uint64(p.BytesRead)), format.Bytes(uint64(p.BytesTotal)),
+		format.Count(p.Cases), format.Rate(p.Rate))
+	if eta := p.ETA(); eta > 0 {
+		s += ", " + format.Duration(eta) + " left"
+	}
+	tk.info.SetText(s)
+}
+
+func (t *tasks) finished(tk *task, job core.Job, err error) {
+	tk.done, tk.err = true, err
+	delete(t.active, tk)
+	tk.button.SetText("Dismiss")
+	tk.button.SetIcon(theme.ConfirmIcon())
+	tk.button.OnTapped = func() { t.list.Remove(tk.row); t.show() }
+	switch {
+	case errors.Is(err, context.Canceled):
+		tk.title.SetText("Cancelled " + tk.ref.String())
+		tk.info.SetText("nothing was kept")
+	case err != nil:
+		tk.title.SetText("Failed " + tk.ref.String())
+		tk.info.SetText(err.Error())
+		tk.info.Wrapping = fyne.TextWrapWord
+		tk.info.Refresh()
+	default:
+		tk.bar.SetValue(1)
+		tk.title.SetText("Imported " + job.JobRef.String())
+		tk.info.SetText(fmt.Sprintf("%s tests (%s failed, %s errors) in %s: %s cases/s, peak memory %s",
+			format.Count(job.Tests), format.Count(job.Failed), format.Count(job.Errors), format.Duration(job.Stats.Total),
+			format.Rate(job.CasesPerSecond()), format.Bytes(job.Stats.PeakRSS)))
+		ref := job.JobRef
+		t.u.sidebar.reload(func() { t.u.openJob(ref) })
+	}
+}
+
+// show shows the panel when it has rows.
+func (t *tasks) show() {
+	t.object.Objects = nil
+	if len(t.list.Objects) > 0 {
+		header := widget.NewLabelWithStyle("Imports", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		t.object.Objects = []fyne.CanvasObject{widget.NewSeparator(), header, t.list}
+	}
+	t.object.Refresh()
+}
+
+func (t *tasks) cancelAll() {
+	for tk := range t.active {
+		tk.cancel()
+	}
+}
+
+// wait waits for every import to end.
+func (t *tasks) wait() { t.wg.Wait() }
