@@ -1,0 +1,245 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/regtracker/regtracker/core"
+	"github.com/regtracker/regtracker/core/analysis"
+	"github.com/regtracker/regtracker/core/importer"
+	"github.com/regtracker/regtracker/core/junit/junitgen"
+	"github.com/regtracker/regtracker/core/store"
+)
+
+var ctx = context.Background()
+
+func openStore(t *testing.T) *store.Store {
+	t.Helper()
+	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "ui.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func newApp(t *testing.T, st Store) *App {
+	t.Helper()
+	a := test.NewTempApp(t)
+	u := New(ctx, a, st, Options{})
+	t.Cleanup(func() { u.Shutdown() })
+	return u
+}
+
+// onUI reads state on the UI goroutine.
+func onUI[T any](fn func() T) T {
+	var v T
+	fyne.DoAndWait(func() { v = fn() })
+	return v
+}
+
+// waitFor polls cond on the UI goroutine until it holds.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if onUI(cond) {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("timed out waiting for %s", what)
+}
+
+func writeReport(t *testing.T, path string, spec junitgen.Spec) {
+	t.Helper()
+	os.MkdirAll(filepath.Dir(path), 0o755)
+	var buf bytes.Buffer
+	if _, err := junitgen.Write(&buf, spec); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func importInto(t *testing.T, st *store.Store, job string, spec junitgen.Spec) {
+	t.Helper()
+	ref, _ := core.ParseJobRef(job, false)
+	var buf bytes.Buffer
+	junitgen.Write(&buf, spec)
+	if _, err := importer.ImportReader(ctx, st, job, &buf, 0, importer.Options{Job: ref}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// findButton finds a button by its text in a canvas object tree.
+func findButton(o fyne.CanvasObject, text string) *widget.Button {
+	switch w := o.(type) {
+	case *widget.Button:
+		if w.Text == text {
+			return w
+		}
+	case *fyne.Container:
+		for _, c := range w.Objects {
+			if b := findButton(c, text); b != nil {
+				return b
+			}
+		}
+	}
+	return nil
+}
+
+func TestWelcomePageLoadsDemoData(t *testing.T) {
+	if testing.Short() {
+		t.Skip("imports the demo history")
+	}
+	st := openStore(t)
+	u := newApp(t, st)
+	fyne.DoAndWait(u.Reload)
+	waitFor(t, "the welcome page", func() bool { return u.welcome })
+	btn := onUI(func() *widget.Button { return findButton(u.page, "Load demo data") })
+	if btn == nil {
+		t.Fatal("no Load demo data button")
+	}
+	if b := onUI(func() *widget.Button { return findButton(u.page, "Import from Jenkins...") }); b == nil || !b.Disabled() {
+		t.Error("the Jenkins button must be there, disabled until its wizard exists")
+	}
+	fyne.DoAndWait(func() { test.Tap(btn) })
+	waitFor(t, "the demo history in the tree", func() bool { return len(u.sidebar.points) == 232 })
+	if got := onUI(func() []string { return u.sidebar.children[""] }); strings.Join(got, ",") != "r:6.4,r:7.0" {
+		t.Errorf("releases %v", got)
+	}
+	if u.welcome {
+		t.Error("the welcome page is still shown")
+	}
+}
+
+func TestTreeListsTheStore(t *testing.T) {
+	st := openStore(t)
+	for _, j := range []string{"7.0/vpn/1", "7.0/vpn/2", "7.0/ike/5", "6.4/vpn/9"} {
+		importInto(t, st, j, junitgen.Spec{Cases: 50, Seed: uint64(len(j))})
+	}
+	u := newApp(t, st)
+	fyne.DoAndWait(u.Reload)
+	waitFor(t, "the tree", func() bool { return len(u.sidebar.points) == 4 })
+	tree := onUI(func() map[string][]string { return u.sidebar.children })
+	want := map[string]string{"": "r:6.4,r:7.0", "r:7.0": "m:7.0/ike,m:7.0/vpn", "m:7.0/vpn": "j:7.0/vpn/2,j:7.0/vpn/1"}
+	for node, children := range want {
+		if got := strings.Join(tree[node], ","); got != children {
+			t.Errorf("%q: %s, want %s", node, got, children)
+		}
+	}
+	// The search filters it.
+	fyne.DoAndWait(func() { u.sidebar.search.SetText("ike") })
+	tree = onUI(func() map[string][]string { return u.sidebar.children })
+	if strings.Join(tree[""], ",") != "r:7.0" || strings.Join(tree["r:7.0"], ",") != "m:7.0/ike" {
+		t.Errorf("filtered tree %v", tree)
+	}
+}
+
+func TestWizardFromDroppedFileToFinishedImport(t *testing.T) {
+	st := openStore(t)
+	dir := t.TempDir()
+	report := filepath.Join(dir, "vpn", "14", "test-results.xml")
+	writeReport(t, report, junitgen.Spec{Cases: 300, Seed: 5})
+	u := newApp(t, st)
+	var w *wizard
+	fyne.DoAndWait(func() { w = u.openWizard([]string{report}) })
+	if got := onUI(func() string { return w.number.Text }); got != "14" {
+		t.Errorf("job number %q, want 14 from the path", got)
+	}
+	if onUI(func() bool { return !w.start.Disabled() }) {
+		t.Error("Import is enabled before a release and module are named")
+	}
+	fyne.DoAndWait(func() {
+		w.release.SetText("7.0")
+		w.module.SetText("vpn")
+	})
+	if msg := onUI(func() string { return w.problem.Text }); msg != "" {
+		t.Fatalf("the form is refused: %s", msg)
+	}
+	fyne.DoAndWait(func() { test.Tap(w.start) })
+	waitFor(t, "the import to finish", func() bool { return len(u.tasks.list.Objects) == 1 && u.tasks.running() == 0 })
+	job, err := st.Job(ctx, core.JobRef{ModuleRef: core.ModuleRef{Release: "7.0", Module: "vpn"}, Number: 14})
+	if err != nil || job.Tests != 300 {
+		t.Fatalf("job: %+v %v", job, err)
+	}
+	waitFor(t, "the new job in the tree", func() bool { _, ok := u.sidebar.points["j:7.0/vpn/14"]; return ok })
+
+	// Dropping through the window's handler opens the wizard with the file.
+	fyne.DoAndWait(func() { u.Dropped([]fyne.URI{storage.NewFileURI(report)}) })
+	if top := onUI(func() fyne.CanvasObject { return u.win.Canvas().Overlays().Top() }); top == nil {
+		t.Error("dropping a file did not open the wizard")
+	}
+}
+
+func TestCancelledImportLeavesNoJob(t *testing.T) {
+	if testing.Short() {
+		t.Skip("imports a large report")
+	}
+	st := openStore(t)
+	report := filepath.Join(t.TempDir(), "big.xml")
+	writeReport(t, report, junitgen.Spec{Cases: 400_000, Seed: 1})
+	u := newApp(t, st)
+	ref := core.JobRef{ModuleRef: core.ModuleRef{Release: "7.0", Module: "vpn"}, Number: 1}
+	tk := onUI(func() *task { return u.tasks.start(ref, []string{report}, false) })
+	waitFor(t, "progress", func() bool { return strings.Contains(tk.info.Text, "cases/s") })
+	fyne.DoAndWait(func() { test.Tap(tk.button) })
+	waitFor(t, "the import to end", func() bool { return tk.done })
+	if title := onUI(func() string { return tk.title.Text }); !strings.HasPrefix(title, "Cancelled") {
+		t.Errorf("task title %q", title)
+	}
+	if jobs, _ := st.Jobs(ctx, nil); len(jobs) != 0 {
+		t.Errorf("%d jobs after cancel", len(jobs))
+	}
+}
+
+func TestJobPageShowsTheRegressionsAndTheFilterNarrowsResults(t *testing.T) {
+	st := openStore(t)
+	importInto(t, st, "7.0/vpn/1", junitgen.Spec{Cases: 2000, Seed: 1})
+	importInto(t, st, "7.0/vpn/2", junitgen.Spec{Cases: 2000, Seed: 2})
+	ref := core.JobRef{ModuleRef: core.ModuleRef{Release: "7.0", Module: "vpn"}, Number: 2}
+	want, err := analysis.Compare(ctx, st, ref, nil)
+	if err != nil || len(want.Regressions) == 0 {
+		t.Fatalf("%v %d", err, len(want.Regressions))
+	}
+	u := newApp(t, st)
+	p := onUI(func() *jobPage { return newJobPage(u, ref) })
+	waitFor(t, "the comparison", func() bool { return len(p.lists[tabRegressions].changes) > 0 })
+	got := onUI(func() []analysis.Change { return p.lists[tabRegressions].changes })
+	if len(got) != len(want.Regressions) || got[0].Test != want.Regressions[0].Test {
+		t.Errorf("%d regressions shown, analysis says %d", len(got), len(want.Regressions))
+	}
+	if s := onUI(func() string { return p.change.Text }); !strings.Contains(s, "Against 7.0/vpn/1") {
+		t.Errorf("change line %q", s)
+	}
+
+	v := p.all
+	fyne.DoAndWait(v.start)
+	waitFor(t, "all results", func() bool { return len(v.ids) == 2000 })
+	fyne.DoAndWait(func() { v.filter.SetText("Case00001") }) // 10 names: Case000010..Case000019
+	waitFor(t, "the name filter", func() bool { return len(v.ids) == 10 })
+	fyne.DoAndWait(func() { v.filter.SetText(""); v.status.SetSelected("Failed") })
+	waitFor(t, "the status filter", func() bool { return len(v.ids) > 0 && len(v.ids) < 200 })
+	// Rows are read a page at a time in the background when a cell asks, and show
+	// failures only.
+	waitFor(t, "a page of rows", func() bool { _, ok := v.row(0); return ok })
+	if row := onUI(func() string {
+		o := v.table.CreateCell()
+		v.updateCell(widget.TableCellID{Row: 0, Col: 1}, o)
+		return o.(*widget.Label).Text
+	}); row != "failed" {
+		t.Errorf("first row's status %q", row)
+	}
+}
