@@ -10,11 +10,11 @@ BENCHCOUNT ?= 5
 # Debian packages: C toolchain and GL/X11 headers for Fyne (GLFW), GTK 3 for the native
 # file dialogs of sqweek/dialog, Xvfb for looking at the app without a screen.
 DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
-                libxinerama-dev libxi-dev libxxf86vm-dev libgtk-3-dev xvfb
+                libxinerama-dev libxi-dev libxxf86vm-dev libgtk-3-dev xvfb xauth
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build run cli test test-short bench fuzz lint clean
+.PHONY: all deps build run cli test test-short bench fuzz lint screenshots clean
 
 all: build
 
@@ -70,6 +70,13 @@ lint:
 	@out=$$(gofmt -l cmd core ui resources 2>/dev/null); [ -z "$$out" ] || { echo "gofmt needed:"; echo "$$out"; exit 1; }
 	$(GO) vet ./...
 	@! $(GO) list -deps ./core/... | grep -q '^fyne.io' || { echo "core/ must not import fyne"; exit 1; }
+
+## screenshots: the real app under Xvfb on the demo history, PNGs into docs/screenshots
+screenshots: deps
+	@dpkg-query -W -f='$${Status}' imagemagick 2>/dev/null | grep -q 'install ok installed' || \
+	  { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends imagemagick; }
+	$(GO) build -o $(BIN)/screenshots ./cmd/screenshots
+	xvfb-run -a -s "-screen 0 1400x900x24" ./$(BIN)/screenshots --out docs/screenshots
 
 clean:
 	rm -rf $(BIN)

@@ -52,7 +52,8 @@ type App struct {
 	content *fyne.Container // the page on the right
 	status  *widget.Label
 	page    fyne.CanvasObject
-	welcome bool // the page is the welcome page
+	welcome bool            // the page is the welcome page
+	current *core.ModuleRef // the module of the page shown, the wizard's default
 }
 
 // New builds the main window on st. ctx ends the app's background work.
@@ -115,15 +116,32 @@ func (u *App) background(fn func(ctx context.Context) error, done func(error)) {
 	}()
 }
 
+// OpenJob shows a job's page.
+func (u *App) OpenJob(ref core.JobRef) { u.openJob(ref) }
+
+// OpenModule shows a module's page.
+func (u *App) OpenModule(m core.ModuleRef) { u.openModule(m) }
+
+// Import starts importing paths into ref as a background task.
+func (u *App) Import(ref core.JobRef, paths []string, replace bool) {
+	u.tasks.start(ref, paths, replace)
+}
+
+// OpenImportWizard opens the import dialog on paths.
+func (u *App) OpenImportWizard(paths []string) { u.openWizard(paths) }
+
 // openJob shows a job's page.
 func (u *App) openJob(ref core.JobRef) {
 	u.show(newJobPage(u, ref).object)
-	u.sidebar.selectJob(ref)
+	u.current = &ref.ModuleRef
+	u.sidebar.selectNode(jobUID(ref))
 }
 
 // openModule shows a module's page.
 func (u *App) openModule(m core.ModuleRef) {
 	u.show(newModulePage(u, m).object)
+	u.current = &m
+	u.sidebar.selectNode(moduleUID(m))
 }
 
 func (u *App) about() {

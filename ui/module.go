@@ -30,17 +30,17 @@ var moduleColumns = []struct {
 	right bool
 	value func(p *analysis.TrendPoint) string
 }{
-	{"Job", 70, true, func(p *analysis.TrendPoint) string { return strconv.FormatInt(p.Job.Number, 10) }},
-	{"Imported", 150, false, func(p *analysis.TrendPoint) string { return ago(p.Job.ImportedAt) }},
+	{"Job", 60, true, func(p *analysis.TrendPoint) string { return strconv.FormatInt(p.Job.Number, 10) }},
+	{"Imported", 130, false, func(p *analysis.TrendPoint) string { return ago(p.Job.ImportedAt) }},
 	{"Tests", 90, true, func(p *analysis.TrendPoint) string { return format.Count(p.Job.Tests) }},
 	{"Passed", 90, true, func(p *analysis.TrendPoint) string { return format.Count(p.Job.Passed) }},
 	{"Failed", 80, true, func(p *analysis.TrendPoint) string { return format.Count(p.Job.Failed) }},
 	{"Errors", 80, true, func(p *analysis.TrendPoint) string { return format.Count(p.Job.Errors) }},
 	{"Skipped", 80, true, func(p *analysis.TrendPoint) string { return format.Count(p.Job.Skipped) }},
-	{"Pass rate", 90, true, func(p *analysis.TrendPoint) string { return percent(p.PassRate) }},
-	{"Regressions", 100, true, func(p *analysis.TrendPoint) string { return arrowCount("▼", p.Regressions) }},
+	{"Pass rate", 85, true, func(p *analysis.TrendPoint) string { return percent(p.PassRate) }},
+	{"Regressions", 95, true, func(p *analysis.TrendPoint) string { return arrowCount("▼", p.Regressions) }},
 	{"Fixed", 80, true, func(p *analysis.TrendPoint) string { return arrowCount("▲", p.Fixed) }},
-	{"Import time", 100, true, func(p *analysis.TrendPoint) string { return format.Duration(p.Job.Stats.Total) }},
+	{"Import time", 95, true, func(p *analysis.TrendPoint) string { return format.Duration(p.Job.Stats.Total) }},
 }
 
 func arrowCount(arrow string, n int64) string {

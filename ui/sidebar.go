@@ -83,25 +83,32 @@ func (s *sidebar) selected(uid string) {
 		ref, err := core.ParseJobRef(strings.TrimPrefix(uid, "j:"), false)
 		if err == nil {
 			s.u.show(newJobPage(s.u, ref).object)
+			s.u.current = &ref.ModuleRef
 		}
 	case strings.HasPrefix(uid, "m:"):
-		s.u.openModule(parseModuleUID(uid))
+		m := parseModuleUID(uid)
+		s.u.show(newModulePage(s.u, m).object)
+		s.u.current = &m
 	default:
 		s.tree.ToggleBranch(uid)
 	}
 }
 
-// selectJob highlights a job in the tree without opening it again.
-func (s *sidebar) selectJob(ref core.JobRef) {
-	uid := jobUID(ref)
-	if _, ok := s.points[uid]; !ok {
+// selectNode highlights a module or job in the tree without opening it again.
+func (s *sidebar) selectNode(uid string) {
+	ref := strings.TrimPrefix(strings.TrimPrefix(uid, "j:"), "m:")
+	parts := strings.Split(ref, "/")
+	if len(parts) < 2 {
 		return
 	}
-	s.tree.OpenBranch(releaseUID(ref.Release))
-	s.tree.OpenBranch(moduleUID(ref.ModuleRef))
+	s.tree.OpenBranch(releaseUID(parts[0]))
+	if strings.HasPrefix(uid, "j:") {
+		s.tree.OpenBranch(moduleUID(core.ModuleRef{Release: parts[0], Module: parts[1]}))
+	}
 	sel := s.tree.OnSelected
 	s.tree.OnSelected = nil
 	s.tree.Select(uid)
+	s.tree.ScrollTo(uid)
 	s.tree.OnSelected = sel
 }
 

@@ -85,6 +85,10 @@ func (u *App) openWizard(paths []string) *wizard {
 	content := container.NewBorder(nil, container.NewVBox(w.problem, container.NewHBox(layoutSpacer(), cancel, w.start)), nil, nil, form)
 	w.dlg = dialog.NewCustomWithoutButtons("Import JUnit reports", content, u.win)
 	w.dlg.Resize(fyne.NewSize(640, 420))
+	if u.current != nil {
+		w.release.SetText(u.current.Release)
+		w.module.SetText(u.current.Module)
+	}
 	w.addPaths(paths)
 	w.dlg.Show()
 	w.loadModules()
