@@ -284,3 +284,48 @@ func TestIntegrityCheck(t *testing.T) {
 		t.Errorf("fresh database: %v %v", problems, err)
 	}
 }
+
+func TestResultIDsRowsAndDetail(t *testing.T) {
+	s := openTemp(t)
+	r := ref("7.0", "vpn", 1)
+	writeJob(t, s, r, core.WriteOptions{}, sample)
+	all, err := s.ResultIDs(ctx, r, ResultFilter{}, ByReport, false)
+	if err != nil || len(all) != len(sample) {
+		t.Fatalf("%v %v", all, err)
+	}
+	names := func(ids []int64) []string {
+		rows, err := s.ResultRows(ctx, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, row := range rows {
+			out = append(out, row.Test.Name+":"+row.Status.String())
+		}
+		return out
+	}
+	for _, c := range []struct {
+		f     ResultFilter
+		order ResultOrder
+		desc  bool
+		want  []string
+	}{
+		{ResultFilter{}, ByReport, false, []string{"connects:passed", "rekeys:failed", "rekeys:passed", "ipv6:skipped", "metric:error"}},
+		{ResultFilter{Name: "REKEY"}, ByReport, false, []string{"rekeys:failed", "rekeys:passed"}},
+		{ResultFilter{Name: "routetest::"}, ByName, false, []string{"ipv6:skipped", "metric:error"}},
+		{ResultFilter{Statuses: []core.Status{core.Failed, core.Error}}, ByStatus, false, []string{"rekeys:failed", "metric:error"}},
+		{ResultFilter{}, ByDuration, true, []string{"rekeys:failed", "connects:passed", "rekeys:passed", "ipv6:skipped", "metric:error"}},
+	} {
+		ids, err := s.ResultIDs(ctx, r, c.f, c.order, c.desc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := names(ids); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%+v order %d: %v, want %v", c.f, c.order, got, c.want)
+		}
+	}
+	d, err := s.ResultDetail(ctx, all[4])
+	if err != nil || !reflect.DeepEqual(d, sample[4]) {
+		t.Errorf("detail %+v %v", d, err)
+	}
+}
