@@ -7,6 +7,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -45,7 +46,9 @@ type App struct {
 	win   fyne.Window
 	store Store
 	opts  Options
-	ctx   context.Context // ends when the app quits
+	ctx   context.Context // ends when the app shuts down
+	stop  context.CancelFunc
+	bg    sync.WaitGroup // background reads in flight
 
 	sidebar *sidebar
 	tasks   *tasks
@@ -58,7 +61,8 @@ type App struct {
 
 // New builds the main window on st. ctx ends the app's background work.
 func New(ctx context.Context, a fyne.App, st Store, opts Options) *App {
-	u := &App{fyne: a, store: st, opts: opts, ctx: ctx}
+	u := &App{fyne: a, store: st, opts: opts}
+	u.ctx, u.stop = context.WithCancel(ctx)
 	u.win = a.NewWindow("regtracker")
 	u.win.Resize(fyne.NewSize(1280, 800))
 	u.status = widget.NewLabel("")
@@ -108,11 +112,30 @@ func (u *App) showError(doing string, err error) {
 	dialog.ShowError(fmt.Errorf("%s: %w", doing, err), u.win)
 }
 
+// uiMu is held while a goroutine's update runs on the UI goroutine. With a real driver
+// fyne.Do already runs them one at a time on the main goroutine and the lock is never
+// contended; the test driver runs them on the calling goroutine, and the lock keeps
+// them from running at once there too.
+var uiMu sync.Mutex
+
+// do runs fn on the UI goroutine, from any goroutine.
+func do(fn func()) {
+	fyne.Do(func() {
+		uiMu.Lock()
+		defer uiMu.Unlock()
+		fn()
+	})
+}
+
 // background runs fn off the UI goroutine and then done on it with fn's error.
 func (u *App) background(fn func(ctx context.Context) error, done func(error)) {
+	u.bg.Add(1)
 	go func() {
+		defer u.bg.Done()
 		err := fn(u.ctx)
-		fyne.Do(func() { done(err) })
+		if u.ctx.Err() == nil {
+			do(func() { done(err) })
+		}
 	}()
 }
 
@@ -167,13 +190,16 @@ func (u *App) closeRequested() {
 			u.tasks.cancelAll()
 			go func() {
 				u.tasks.wait()
-				fyne.Do(u.win.Close)
+				do(u.win.Close)
 			}()
 		}, u.win)
 }
 
-// Shutdown cancels the running imports and waits for them to roll back.
+// Shutdown cancels the running imports and waits for them to roll back, and for the
+// background reads to end; the store can be closed afterwards.
 func (u *App) Shutdown() {
 	u.tasks.cancelAll()
 	u.tasks.wait()
+	u.stop()
+	u.bg.Wait()
 }

@@ -153,7 +153,6 @@ func (p *jobPage) load(base *core.JobRef) {
 			p.lists[title].set(list)
 		}
 		p.groupL.Refresh()
-		p.tabs.Refresh()
 	})
 }
 

@@ -56,9 +56,11 @@ func newModulePage(u *App, m core.ModuleRef) *modulePage {
 	p.header = widget.NewLabel("Loading...")
 	p.table = widget.NewTableWithHeaders(
 		func() (int, int) { return len(p.points), len(moduleColumns) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func() fyne.CanvasObject { return newRowCell(func(row int) { p.open(row) }) },
 		func(id widget.TableCellID, o fyne.CanvasObject) {
-			l := o.(*widget.Label)
+			cell := o.(*rowCell)
+			cell.row = id.Row
+			l := &cell.Label
 			c := moduleColumns[id.Col]
 			l.Alignment = fyne.TextAlignLeading
 			if c.right {
@@ -84,17 +86,35 @@ func newModulePage(u *App, m core.ModuleRef) *modulePage {
 	for i, c := range moduleColumns {
 		p.table.SetColumnWidth(i, c.width)
 	}
-	p.table.OnSelected = func(id widget.TableCellID) {
-		if id.Row >= 0 && id.Row < len(p.points) {
-			u.openJob(p.points[id.Row].Job.JobRef)
-		}
-	}
-	hint := widget.NewLabel("Select a job to open it.")
+	hint := widget.NewLabel("Double-click a job to open it.")
 	hint.Importance = widget.LowImportance
 	p.object = container.NewBorder(container.NewVBox(title, p.header, hint), nil, nil, nil, p.table)
 	p.load()
 	return p
 }
+
+// open opens the job of a row.
+func (p *modulePage) open(row int) {
+	if row >= 0 && row < len(p.points) {
+		p.u.openJob(p.points[row].Job.JobRef)
+	}
+}
+
+// rowCell is a table cell that opens its row on a double click; a single click
+// selects, as in any table.
+type rowCell struct {
+	widget.Label
+	row  int
+	open func(row int)
+}
+
+func newRowCell(open func(row int)) *rowCell {
+	c := &rowCell{open: open}
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+func (c *rowCell) DoubleTapped(*fyne.PointEvent) { c.open(c.row) }
 
 func (p *modulePage) load() {
 	var points []analysis.TrendPoint

@@ -64,12 +64,12 @@ func (t *tasks) start(ref core.JobRef, paths []string, replace bool) *task {
 	go func() {
 		defer t.wg.Done()
 		job, err := importer.Import(ctx, t.u.store, paths, importer.Options{Job: ref, Replace: replace,
-			Progress: func(p importer.Progress) { fyne.Do(func() { tk.progress(p) }) }})
+			Progress: func(p importer.Progress) { do(func() { tk.progress(p) }) }})
 		if err == nil {
 			err = analysis.Refresh(context.WithoutCancel(ctx), t.u.store, job.JobRef)
 		}
 		cancel()
-		fyne.Do(func() { t.finished(tk, job, err) })
+		do(func() { t.finished(tk, job, err) })
 	}()
 	return tk
 }

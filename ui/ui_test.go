@@ -41,11 +41,20 @@ func newApp(t *testing.T, st Store) *App {
 	return u
 }
 
-// onUI reads state on the UI goroutine.
+// onUI reads state on the UI goroutine, holding the lock background updates take.
 func onUI[T any](fn func() T) T {
 	var v T
-	fyne.DoAndWait(func() { v = fn() })
+	uiDo(func() { v = fn() })
 	return v
+}
+
+// uiDo runs fn on the UI goroutine and waits, as the app's own updates run.
+func uiDo(fn func()) {
+	fyne.DoAndWait(func() {
+		uiMu.Lock()
+		defer uiMu.Unlock()
+		fn()
+	})
 }
 
 // waitFor polls cond on the UI goroutine until it holds.
@@ -106,7 +115,7 @@ func TestWelcomePageLoadsDemoData(t *testing.T) {
 	}
 	st := openStore(t)
 	u := newApp(t, st)
-	fyne.DoAndWait(u.Reload)
+	uiDo(u.Reload)
 	waitFor(t, "the welcome page", func() bool { return u.welcome })
 	btn := onUI(func() *widget.Button { return findButton(u.page, "Load demo data") })
 	if btn == nil {
@@ -115,14 +124,12 @@ func TestWelcomePageLoadsDemoData(t *testing.T) {
 	if b := onUI(func() *widget.Button { return findButton(u.page, "Import from Jenkins...") }); b == nil || !b.Disabled() {
 		t.Error("the Jenkins button must be there, disabled until its wizard exists")
 	}
-	fyne.DoAndWait(func() { test.Tap(btn) })
+	uiDo(func() { test.Tap(btn) })
 	waitFor(t, "the demo history in the tree", func() bool { return len(u.sidebar.points) == 232 })
 	if got := onUI(func() []string { return u.sidebar.children[""] }); strings.Join(got, ",") != "r:6.4,r:7.0" {
 		t.Errorf("releases %v", got)
 	}
-	if u.welcome {
-		t.Error("the welcome page is still shown")
-	}
+	waitFor(t, "a job page instead of the welcome page", func() bool { return !u.welcome })
 }
 
 func TestTreeListsTheStore(t *testing.T) {
@@ -131,7 +138,7 @@ func TestTreeListsTheStore(t *testing.T) {
 		importInto(t, st, j, junitgen.Spec{Cases: 50, Seed: uint64(len(j))})
 	}
 	u := newApp(t, st)
-	fyne.DoAndWait(u.Reload)
+	uiDo(u.Reload)
 	waitFor(t, "the tree", func() bool { return len(u.sidebar.points) == 4 })
 	tree := onUI(func() map[string][]string { return u.sidebar.children })
 	want := map[string]string{"": "r:6.4,r:7.0", "r:7.0": "m:7.0/ike,m:7.0/vpn", "m:7.0/vpn": "j:7.0/vpn/2,j:7.0/vpn/1"}
@@ -141,7 +148,7 @@ func TestTreeListsTheStore(t *testing.T) {
 		}
 	}
 	// The search filters it.
-	fyne.DoAndWait(func() { u.sidebar.search.SetText("ike") })
+	uiDo(func() { u.sidebar.search.SetText("ike") })
 	tree = onUI(func() map[string][]string { return u.sidebar.children })
 	if strings.Join(tree[""], ",") != "r:7.0" || strings.Join(tree["r:7.0"], ",") != "m:7.0/ike" {
 		t.Errorf("filtered tree %v", tree)
@@ -155,21 +162,21 @@ func TestWizardFromDroppedFileToFinishedImport(t *testing.T) {
 	writeReport(t, report, junitgen.Spec{Cases: 300, Seed: 5})
 	u := newApp(t, st)
 	var w *wizard
-	fyne.DoAndWait(func() { w = u.openWizard([]string{report}) })
+	uiDo(func() { w = u.openWizard([]string{report}) })
 	if got := onUI(func() string { return w.number.Text }); got != "14" {
 		t.Errorf("job number %q, want 14 from the path", got)
 	}
 	if onUI(func() bool { return !w.start.Disabled() }) {
 		t.Error("Import is enabled before a release and module are named")
 	}
-	fyne.DoAndWait(func() {
+	uiDo(func() {
 		w.release.SetText("7.0")
 		w.module.SetText("vpn")
 	})
 	if msg := onUI(func() string { return w.problem.Text }); msg != "" {
 		t.Fatalf("the form is refused: %s", msg)
 	}
-	fyne.DoAndWait(func() { test.Tap(w.start) })
+	uiDo(func() { test.Tap(w.start) })
 	waitFor(t, "the import to finish", func() bool { return len(u.tasks.list.Objects) == 1 && u.tasks.running() == 0 })
 	job, err := st.Job(ctx, core.JobRef{ModuleRef: core.ModuleRef{Release: "7.0", Module: "vpn"}, Number: 14})
 	if err != nil || job.Tests != 300 {
@@ -178,7 +185,7 @@ func TestWizardFromDroppedFileToFinishedImport(t *testing.T) {
 	waitFor(t, "the new job in the tree", func() bool { _, ok := u.sidebar.points["j:7.0/vpn/14"]; return ok })
 
 	// Dropping through the window's handler opens the wizard with the file.
-	fyne.DoAndWait(func() { u.Dropped([]fyne.URI{storage.NewFileURI(report)}) })
+	uiDo(func() { u.Dropped([]fyne.URI{storage.NewFileURI(report)}) })
 	if top := onUI(func() fyne.CanvasObject { return u.win.Canvas().Overlays().Top() }); top == nil {
 		t.Error("dropping a file did not open the wizard")
 	}
@@ -195,7 +202,7 @@ func TestCancelledImportLeavesNoJob(t *testing.T) {
 	ref := core.JobRef{ModuleRef: core.ModuleRef{Release: "7.0", Module: "vpn"}, Number: 1}
 	tk := onUI(func() *task { return u.tasks.start(ref, []string{report}, false) })
 	waitFor(t, "progress", func() bool { return strings.Contains(tk.info.Text, "cases/s") })
-	fyne.DoAndWait(func() { test.Tap(tk.button) })
+	uiDo(func() { test.Tap(tk.button) })
 	waitFor(t, "the import to end", func() bool { return tk.done })
 	if title := onUI(func() string { return tk.title.Text }); !strings.HasPrefix(title, "Cancelled") {
 		t.Errorf("task title %q", title)
@@ -226,11 +233,11 @@ func TestJobPageShowsTheRegressionsAndTheFilterNarrowsResults(t *testing.T) {
 	}
 
 	v := p.all
-	fyne.DoAndWait(v.start)
+	uiDo(v.start)
 	waitFor(t, "all results", func() bool { return len(v.ids) == 2000 })
-	fyne.DoAndWait(func() { v.filter.SetText("Case00001") }) // 10 names: Case000010..Case000019
+	uiDo(func() { v.filter.SetText("Case00001") }) // 10 names: Case000010..Case000019
 	waitFor(t, "the name filter", func() bool { return len(v.ids) == 10 })
-	fyne.DoAndWait(func() { v.filter.SetText(""); v.status.SetSelected("Failed") })
+	uiDo(func() { v.filter.SetText(""); v.status.SetSelected("Failed") })
 	waitFor(t, "the status filter", func() bool { return len(v.ids) > 0 && len(v.ids) < 200 })
 	// Rows are read a page at a time in the background when a cell asks, and show
 	// failures only.
@@ -241,5 +248,26 @@ func TestJobPageShowsTheRegressionsAndTheFilterNarrowsResults(t *testing.T) {
 		return o.(*widget.Label).Text
 	}); row != "failed" {
 		t.Errorf("first row's status %q", row)
+	}
+}
+
+func TestModulePageOpensAJobOnDoubleClick(t *testing.T) {
+	st := openStore(t)
+	importInto(t, st, "7.0/vpn/1", junitgen.Spec{Cases: 100, Seed: 1})
+	importInto(t, st, "7.0/vpn/2", junitgen.Spec{Cases: 100, Seed: 2})
+	u := newApp(t, st)
+	p := onUI(func() *modulePage { return newModulePage(u, core.ModuleRef{Release: "7.0", Module: "vpn"}) })
+	waitFor(t, "the jobs", func() bool { return len(p.points) == 2 })
+	if h := onUI(func() string { return p.header.Text }); !strings.Contains(h, "Latest: #2") {
+		t.Errorf("header %q", h)
+	}
+	// Row 1 is job 1 (newest first).
+	uiDo(func() {
+		cell := p.table.CreateCell().(*rowCell)
+		p.table.UpdateCell(widget.TableCellID{Row: 1, Col: 0}, cell)
+		test.DoubleTap(cell)
+	})
+	if cur := onUI(func() *core.ModuleRef { return u.current }); cur == nil || u.page == p.object {
+		t.Fatal("double-clicking a row did not open its job")
 	}
 }

@@ -40,7 +40,7 @@ func (u *App) loadDemo(btn *widget.Button) {
 		return demo.Fill(ctx, u.store, func(j core.Job) {
 			jobs++
 			ref := j.JobRef
-			fyne.Do(func() { u.setStatus("Loading the demo history: %s", ref) })
+			do(func() { u.setStatus("Loading the demo history: %s", ref) })
 		})
 	}, func(err error) {
 		bar.Stop()

@@ -253,7 +253,7 @@ func (w *wizard) pick(nativePick func() (string, error), folder bool) {
 	}
 	go func() {
 		path, err := safeNative(nativePick)
-		fyne.Do(func() {
+		do(func() {
 			switch {
 			case errors.Is(err, native.ErrCancelled):
 			case err != nil:
