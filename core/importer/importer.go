@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/regtracker/regtracker/core"
+	"github.com/regtracker/regtracker/core/applog"
 	"github.com/regtracker/regtracker/core/junit"
 	"github.com/regtracker/regtracker/core/monitor"
 )
@@ -38,6 +40,9 @@ type Options struct {
 	ProgressInterval time.Duration // default 100 ms
 	// MaxText bounds each stored text of a case; 0 means junit.DefaultMaxText.
 	MaxText int
+	// Logger, if set, receives the import's start, its figures once committed, or its
+	// error.
+	Logger *slog.Logger
 }
 
 // Phase is the stage an import is in.
@@ -121,9 +126,18 @@ func ImportSources(ctx context.Context, st Store, sources []Source, description 
 	return importSources(ctx, st, srcs, description, "", opts, time.Now())
 }
 
-// importSources imports srcs into one job; numberHint is the path a missing job number
-// is looked for in.
+// failureRecorder is a store that keeps failed imports for diagnostics.
+type failureRecorder interface {
+	RecordFailure(ctx context.Context, job core.JobRef, source string, failure error) error
+}
+
+// importSources imports srcs into one job, logging it and recording a failure;
+// numberHint is the path a missing job number is looked for in.
 func importSources(ctx context.Context, st Store, srcs []source, description, numberHint string, opts Options, start time.Time) (core.Job, error) {
+	log := opts.Logger
+	if log == nil {
+		log = applog.Discard
+	}
 	ref := opts.Job
 	if ref.Number == 0 {
 		var err error
@@ -131,6 +145,26 @@ func importSources(ctx context.Context, st Store, srcs []source, description, nu
 			return core.Job{}, err
 		}
 	}
+	log.Info("import started", "job", ref.String(), "source", description, "files", len(srcs), "replace", opts.Replace)
+	job, err := runImport(ctx, st, srcs, ref, description, opts, start)
+	if err != nil {
+		log.Error("import failed", "job", ref.String(), "source", description, "error", err.Error(),
+			"seconds", time.Since(start).Seconds())
+		if r, ok := st.(failureRecorder); ok {
+			r.RecordFailure(context.WithoutCancel(ctx), ref, description, err)
+		}
+		return job, err
+	}
+	s := job.Stats
+	log.Info("import committed", "job", ref.String(), "tests", job.Tests, "failed", job.Failed, "errors", job.Errors,
+		"bytes", s.Bytes, "wait_seconds", s.Wait.Seconds(), "decode_seconds", s.Decode.Seconds(),
+		"write_seconds", s.Write.Seconds(), "commit_seconds", s.Commit.Seconds(), "seconds", s.Total.Seconds(),
+		"cases_per_second", job.CasesPerSecond(), "peak_rss_bytes", s.PeakRSS, "peak_heap_bytes", s.PeakHeap)
+	return job, nil
+}
+
+// runImport imports srcs into the job ref.
+func runImport(ctx context.Context, st Store, srcs []source, ref core.JobRef, description string, opts Options, start time.Time) (core.Job, error) {
 	var total int64
 	for _, s := range srcs {
 		total += s.size

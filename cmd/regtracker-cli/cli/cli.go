@@ -47,6 +47,7 @@ func init() {
 		{"jenkins", "--url URL --jenkins-job FOLDER/JOB --into RELEASE/MODULE [--build N | --last K | --latest] [--artifacts GLOB] [--user USER] [--ca-file PEM] [--insecure] [--replace] [--json]",
 			"import Jenkins builds (token from $REGTRACKER_JENKINS_TOKEN)", runJenkins},
 		{"demo", "[--json]", "fill the database with a realistic demo history", runDemo},
+		{"diagnose", "[--json] [--markdown FILE]", "report on the app, memory, the database's health, the cache, failed imports and the log", runDiagnose},
 	}
 }
 
@@ -161,15 +162,19 @@ func (f *flags) parse(args []string) ([]string, error) {
 	}
 }
 
+// dbPath is the database the flags name, or the default one.
+func (f *flags) dbPath() (string, error) {
+	if f.db != "" {
+		return f.db, nil
+	}
+	return store.DefaultPath()
+}
+
 // open opens the database the flags name.
 func (f *flags) open(ctx context.Context) (*store.Store, error) {
-	path := f.db
-	if path == "" {
-		p, err := store.DefaultPath()
-		if err != nil {
-			return nil, err
-		}
-		path = p
+	path, err := f.dbPath()
+	if err != nil {
+		return nil, err
 	}
 	return store.Open(ctx, path)
 }

@@ -86,8 +86,10 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	}
 	defer st.Close()
 
+	log, closeLog := f.logger()
+	defer closeLog()
 	progress := newProgressLine(e.stderr, f.json)
-	job, err := importer.Import(ctx, st, paths, importer.Options{Job: ref, Replace: *replace, Progress: progress.update})
+	job, err := importer.Import(ctx, st, paths, importer.Options{Job: ref, Replace: *replace, Progress: progress.update, Logger: log})
 	progress.clear()
 	if errors.Is(err, core.ErrJobExists) {
 		return fmt.Errorf("%w: add --replace to replace its results", err)
