@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/regtracker/regtracker/core"
@@ -22,6 +23,10 @@ type modulePage struct {
 	header *widget.Label
 	table  *widget.Table
 	points []analysis.TrendPoint // newest first
+
+	results, changes, durations *Chart
+	rangeSel                    *widget.Select
+	shown                       []analysis.TrendPoint // the charts' jobs, newest first
 }
 
 var moduleColumns = []struct {
@@ -86,11 +91,62 @@ func newModulePage(u *App, m core.ModuleRef) *modulePage {
 	for i, c := range moduleColumns {
 		p.table.SetColumnWidth(i, c.width)
 	}
-	hint := widget.NewLabel("Double-click a job to open it.")
+	hint := widget.NewLabel("Double-click a job, or click it in a chart, to open it.")
 	hint.Importance = widget.LowImportance
-	p.object = container.NewBorder(container.NewVBox(title, p.header, hint), nil, nil, nil, p.table)
+	p.results = NewChart("Results per job")
+	p.results.BarFormat = plainNumber
+	p.results.LineFormat = percent
+	p.results.LineMax = 1
+	p.changes = NewChart("Regressions and fixed tests")
+	p.durations = NewChart("Total test duration")
+	p.durations.LineFormat = seconds
+	for _, c := range []*Chart{p.results, p.changes, p.durations} {
+		c.OnTapped = func(i int) { p.open(len(p.shown) - 1 - i) }
+	}
+	p.rangeSel = widget.NewSelect([]string{"Last 20 jobs", "Last 50 jobs", "All jobs"}, func(string) { p.drawCharts() })
+	p.rangeSel.SetSelectedIndex(0)
+	charts := container.NewBorder(container.NewHBox(widget.NewLabel("Show"), p.rangeSel), nil, nil, nil,
+		container.NewGridWithColumns(2, p.results, container.NewGridWithRows(2, p.changes, p.durations)))
+	split := container.NewVSplit(charts, p.table)
+	split.Offset = 0.55
+	p.object = container.NewBorder(container.NewVBox(title, p.header, hint), nil, nil, nil, split)
 	p.load()
 	return p
+}
+
+// drawCharts draws the trend of the jobs the range selects, oldest on the left.
+func (p *modulePage) drawCharts() {
+	n := len(p.points)
+	switch p.rangeSel.SelectedIndex() {
+	case 0:
+		n = min(n, 20)
+	case 1:
+		n = min(n, 50)
+	}
+	p.shown = p.points[:n]
+	cats := make([]string, n)
+	series := func() []float64 { return make([]float64, n) }
+	passed, failed, errs, skipped, rate := series(), series(), series(), series(), series()
+	regr, fixed, dur := series(), series(), series()
+	for k := range n {
+		pt := p.shown[n-1-k]
+		cats[k] = strconv.FormatInt(pt.Job.Number, 10)
+		passed[k], failed[k] = float64(pt.Job.Passed), float64(pt.Job.Failed)
+		errs[k], skipped[k] = float64(pt.Job.Errors), float64(pt.Job.Skipped)
+		rate[k] = pt.PassRate
+		regr[k], fixed[k], dur[k] = float64(pt.Regressions), float64(pt.Fixed), pt.Job.Duration
+	}
+	p.results.Set(cats, []Series{
+		{Name: "passed", Color: statusColor(core.Passed, false), Values: passed},
+		{Name: "failed", Color: statusColor(core.Failed, false), Values: failed},
+		{Name: "errors", Color: statusColor(core.Error, false), Values: errs},
+		{Name: "skipped", Color: statusColor(core.Skipped, false), Values: skipped},
+	}, []Series{{Name: "pass rate", Color: theme.Color(theme.ColorNamePrimary), Values: rate}})
+	p.changes.Set(cats, nil, []Series{
+		{Name: "▼ regressions", Color: statusColor(core.Failed, false), Values: regr},
+		{Name: "▲ fixed", Color: statusColor(core.Passed, false), Values: fixed},
+	})
+	p.durations.Set(cats, nil, []Series{{Name: "duration", Color: theme.Color(theme.ColorNamePrimary), Values: dur}})
 }
 
 // open opens the job of a row.
@@ -131,6 +187,7 @@ func (p *modulePage) load() {
 			p.points[len(points)-1-i] = pt
 		}
 		p.table.Refresh()
+		p.drawCharts()
 		if len(p.points) == 0 {
 			p.header.SetText("No jobs yet: import reports into this module.")
 			return

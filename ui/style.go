@@ -46,7 +46,12 @@ func statusText(s core.Status, flaky bool) *canvas.Text {
 
 func percent(v float64) string { return fmt.Sprintf("%.1f%%", 100*v) }
 
-func seconds(s float64) string { return format.Duration(time.Duration(s * float64(time.Second))) }
+func seconds(s float64) string {
+	if s == 0 {
+		return "0 s"
+	}
+	return format.Duration(time.Duration(s * float64(time.Second)))
+}
 
 // ago writes a time relative to now when recent, else as a local date.
 func ago(t time.Time) string {
