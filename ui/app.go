@@ -7,6 +7,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"sync"
 
 	"fyne.io/fyne/v2"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/regtracker/regtracker/core"
 	"github.com/regtracker/regtracker/core/analysis"
+	"github.com/regtracker/regtracker/core/monitor"
 	"github.com/regtracker/regtracker/core/store"
 )
 
@@ -31,6 +33,7 @@ type Store interface {
 	ResultIDs(ctx context.Context, job core.JobRef, f store.ResultFilter, order store.ResultOrder, desc bool) ([]int64, error)
 	ResultRows(ctx context.Context, ids []int64) ([]store.ResultRow, error)
 	ResultDetail(ctx context.Context, id int64) (core.Result, error)
+	monitor.DiagnoseStore
 }
 
 // Options tune the app.
@@ -38,6 +41,14 @@ type Options struct {
 	// NativeDialogs uses the operating system's file dialogs (github.com/sqweek/dialog),
 	// falling back to Fyne's when they fail.
 	NativeDialogs bool
+	// Logger receives the imports' phases, timings and errors; LogPath is its file, shown
+	// in the monitor and the diagnostics.
+	Logger  *slog.Logger
+	LogPath string
+	// CacheDir is the Jenkins artifact cache, for the monitor and the diagnostics.
+	CacheDir string
+	// MemoryLimit, when > 0, makes the monitor warn when the process passes it.
+	MemoryLimit uint64
 }
 
 // App is the main window. Its fields are touched on the UI goroutine only.
@@ -52,6 +63,7 @@ type App struct {
 
 	sidebar *sidebar
 	tasks   *tasks
+	sampler *monitor.Sampler
 	content *fyne.Container // the page on the right
 	status  *widget.Label
 	page    fyne.CanvasObject
@@ -63,6 +75,8 @@ type App struct {
 func New(ctx context.Context, a fyne.App, st Store, opts Options) *App {
 	u := &App{fyne: a, store: st, opts: opts}
 	u.ctx, u.stop = context.WithCancel(ctx)
+	u.sampler = &monitor.Sampler{RSSLimit: opts.MemoryLimit}
+	go u.sampler.Run(u.ctx)
 	u.win = a.NewWindow("regtracker")
 	u.win.Resize(fyne.NewSize(1280, 800))
 	u.status = widget.NewLabel("")
@@ -75,6 +89,8 @@ func New(ctx context.Context, a fyne.App, st Store, opts Options) *App {
 		widget.NewToolbarAction(theme.FolderOpenIcon(), u.ImportWizard),
 		widget.NewToolbarAction(theme.ViewRefreshIcon(), u.Reload),
 		widget.NewToolbarSpacer(),
+		widget.NewToolbarAction(theme.ComputerIcon(), u.openMonitor),
+		widget.NewToolbarAction(theme.InfoIcon(), u.runDiagnostics),
 		widget.NewToolbarAction(theme.HelpIcon(), u.about),
 	)
 	split := container.NewHSplit(u.sidebar.object, container.NewBorder(nil, u.tasks.object, nil, nil, u.content))
@@ -149,6 +165,23 @@ func (u *App) OpenModule(m core.ModuleRef) { u.openModule(m) }
 func (u *App) Import(ref core.JobRef, paths []string, replace bool) {
 	u.tasks.start(ref, paths, replace)
 }
+
+// OpenHistory shows a test's history in a module.
+func (u *App) OpenHistory(m core.ModuleRef, test core.TestID) { u.openHistory(m, test) }
+
+// OpenFlaky shows a module's flaky tests.
+func (u *App) OpenFlaky(m core.ModuleRef) { u.openFlaky(m) }
+
+// OpenCompare shows job compared with base, which may be of any module or release.
+func (u *App) OpenCompare(job, base core.JobRef) {
+	p := newJobPage(u, job)
+	p.setBase(base)
+	u.show(p.object)
+	u.current = &job.ModuleRef
+}
+
+// OpenMonitor shows the resource monitor.
+func (u *App) OpenMonitor() { u.openMonitor() }
 
 // OpenImportWizard opens the import dialog on paths.
 func (u *App) OpenImportWizard(paths []string) { u.openWizard(paths) }

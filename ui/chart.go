@@ -72,7 +72,7 @@ func (c *Chart) CreateRenderer() fyne.WidgetRenderer {
 
 func (c *Chart) MinSize() fyne.Size {
 	c.ExtendBaseWidget(c)
-	return fyne.NewSize(240, 160)
+	return fyne.NewSize(160, 120)
 }
 
 // geometry of the plot area inside the widget.
@@ -317,7 +317,11 @@ func (r *chartRenderer) Layout(size fyne.Size) {
 
 	// X labels: as many as fit.
 	every := 1
-	if widest := measure("00000") + 8; a.slot > 0 && a.slot < widest {
+	var widest float32
+	for _, l := range c.Categories {
+		widest = max(widest, measure(l)+8)
+	}
+	if a.slot > 0 && a.slot < widest {
 		every = int(math.Ceil(float64(widest / a.slot)))
 	}
 	for i := 0; i < len(c.Categories); i += every {

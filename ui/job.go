@@ -29,11 +29,13 @@ type jobPage struct {
 	base    *widget.Select
 	tabs    *container.AppTabs
 
-	cmp    analysis.Comparison
-	lists  map[string]*changeList
-	groups []analysis.Group
-	groupL *widget.List
-	all    *resultsView
+	cmp       analysis.Comparison
+	fixedBase *core.JobRef // a base chosen before the choices were read
+	query     int          // increases with each comparison; older answers are dropped
+	lists     map[string]*changeList
+	groups    []analysis.Group
+	groupL    *widget.List
+	all       *resultsView
 }
 
 // Tab titles, in order: the answer first.
@@ -53,6 +55,9 @@ func newJobPage(u *App, ref core.JobRef) *jobPage {
 	p.change = widget.NewLabel("")
 	p.stats = widget.NewLabel("")
 	p.stats.Importance = widget.LowImportance
+	for _, l := range []*widget.Label{p.summary, p.change, p.stats} {
+		l.Wrapping = fyne.TextWrapWord
+	}
 	p.base = widget.NewSelect(nil, nil)
 	p.base.PlaceHolder = "the job before"
 	moduleBtn := widget.NewButton("Module "+ref.ModuleRef.String(), func() { u.openModule(ref.ModuleRef) })
@@ -60,6 +65,11 @@ func newJobPage(u *App, ref core.JobRef) *jobPage {
 	var items []*container.TabItem
 	for _, t := range []string{tabRegressions, tabFixed, tabStillFailing, tabNewFailures} {
 		l := newChangeList(u, t == tabFixed)
+		l.list.OnSelected = func(i widget.ListItemID) {
+			if i < len(l.changes) {
+				u.openHistory(ref.ModuleRef, l.changes[i].Test)
+			}
+		}
 		p.lists[t] = l
 		items = append(items, container.NewTabItem(t, l.object))
 	}
@@ -84,6 +94,8 @@ func newJobPage(u *App, ref core.JobRef) *jobPage {
 			box.Objects[1].(*widget.Label).SetText(format.Count(int64(g.Count)) + " ×")
 		})
 	p.all = newResultsView(u, ref)
+	hint := widget.NewLabel("Select a test to see its history.")
+	hint.Importance = widget.LowImportance
 	items = append(items, container.NewTabItem(tabGroups, p.groupL), container.NewTabItem(tabAll, p.all.object))
 	p.tabs = container.NewAppTabs(items...)
 	p.tabs.OnSelected = func(t *container.TabItem) {
@@ -94,11 +106,17 @@ func newJobPage(u *App, ref core.JobRef) *jobPage {
 
 	header := container.NewVBox(
 		container.NewBorder(nil, nil, title, container.NewHBox(moduleBtn, widget.NewLabel("Compare with"), p.base)),
-		p.summary, p.change, p.stats)
+		p.summary, p.change, p.stats, hint)
 	p.object = container.NewBorder(header, nil, nil, nil, p.tabs)
 	p.load(nil)
 	p.loadBases()
 	return p
+}
+
+// setBase compares the job with base instead of the job before.
+func (p *jobPage) setBase(base core.JobRef) {
+	p.fixedBase = &base
+	p.load(&base)
 }
 
 // load reads the job, compares it with base (nil: the job before) and fills the page.
@@ -111,6 +129,8 @@ func (p *jobPage) load(base *core.JobRef) {
 		haveBase bool
 	)
 	p.change.SetText("Comparing...")
+	p.query++
+	q := p.query
 	p.u.background(func(ctx context.Context) (err error) {
 		if job, err = p.u.store.Job(ctx, p.ref); err != nil {
 			return err
@@ -127,6 +147,9 @@ func (p *jobPage) load(base *core.JobRef) {
 		groups, err = analysis.Groups(ctx, p.u.store, p.ref)
 		return err
 	}, func(err error) {
+		if q != p.query {
+			return // a newer comparison was asked for
+		}
 		if err != nil {
 			p.summary.SetText("Cannot read " + p.ref.String() + ": " + err.Error())
 			p.change.SetText("")
@@ -173,6 +196,9 @@ func (p *jobPage) loadBases() {
 			}
 		}
 		p.base.SetOptions(opts)
+		if p.fixedBase != nil {
+			p.base.SetSelected(p.fixedBase.String()) // before OnChanged: no second load
+		}
 		p.base.OnChanged = func(s string) {
 			if s == "the job before" {
 				p.load(nil)

@@ -59,6 +59,7 @@ func newModulePage(u *App, m core.ModuleRef) *modulePage {
 	p := &modulePage{u: u, module: m}
 	title := widget.NewLabelWithStyle(fmt.Sprintf("Module %s of release %s", m.Module, m.Release), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	p.header = widget.NewLabel("Loading...")
+	p.header.Wrapping = fyne.TextWrapWord
 	p.table = widget.NewTableWithHeaders(
 		func() (int, int) { return len(p.points), len(moduleColumns) },
 		func() fyne.CanvasObject { return newRowCell(func(row int) { p.open(row) }) },
@@ -105,7 +106,8 @@ func newModulePage(u *App, m core.ModuleRef) *modulePage {
 	}
 	p.rangeSel = widget.NewSelect([]string{"Last 20 jobs", "Last 50 jobs", "All jobs"}, func(string) { p.drawCharts() })
 	p.rangeSel.SetSelectedIndex(0)
-	charts := container.NewBorder(container.NewHBox(widget.NewLabel("Show"), p.rangeSel), nil, nil, nil,
+	flakyBtn := widget.NewButton("Flaky tests", func() { u.openFlaky(m) })
+	charts := container.NewBorder(container.NewHBox(widget.NewLabel("Show"), p.rangeSel, flakyBtn), nil, nil, nil,
 		container.NewGridWithColumns(2, p.results, container.NewGridWithRows(2, p.changes, p.durations)))
 	split := container.NewVSplit(charts, p.table)
 	split.Offset = 0.55

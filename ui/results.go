@@ -31,8 +31,12 @@ type resultsView struct {
 	detail  *widget.Entry
 	copyBtn *widget.Button
 
+	historyBtn   *widget.Button
+	selectedTest *core.TestID
+
 	started bool
 	query   int // increases with each new query; late answers to older ones are dropped
+	shown   int // the query whose answer the table shows
 	ids     []int64
 	pages   map[int][]store.ResultRow
 	loading map[int]bool
@@ -83,8 +87,14 @@ func newResultsView(u *App, ref core.JobRef) *resultsView {
 		u.setStatus("Copied the result's details.")
 	})
 	v.copyBtn.Disable()
+	v.historyBtn = widget.NewButtonWithIcon("History", theme.HistoryIcon(), func() {
+		if v.selectedTest != nil {
+			u.openHistory(ref.ModuleRef, *v.selectedTest)
+		}
+	})
+	v.historyBtn.Disable()
 	bar := container.NewBorder(nil, nil, nil, container.NewHBox(v.status, v.order, v.count), v.filter)
-	split := container.NewVSplit(v.table, container.NewBorder(nil, nil, nil, container.NewVBox(v.copyBtn), v.detail))
+	split := container.NewVSplit(v.table, container.NewBorder(nil, nil, nil, container.NewVBox(v.copyBtn, v.historyBtn), v.detail))
 	split.Offset = 0.7
 	v.object = container.NewBorder(bar, nil, nil, nil, split)
 	return v
@@ -145,7 +155,7 @@ func (v *resultsView) reload() {
 			v.count.SetText(err.Error())
 			return
 		}
-		v.ids = ids
+		v.ids, v.shown = ids, q
 		v.pages, v.loading = map[int][]store.ResultRow{}, map[int]bool{}
 		v.count.SetText(format.Count(int64(len(ids))) + " results")
 		v.table.UnselectAll()
@@ -245,5 +255,7 @@ func (v *resultsView) selected(i int) {
 		}
 		v.detail.SetText(b.String())
 		v.copyBtn.Enable()
+		v.selectedTest = &r.Test
+		v.historyBtn.Enable()
 	})
 }

@@ -37,6 +37,21 @@ func statusWord(s core.Status, flaky bool) string {
 	return s.String()
 }
 
+// statusMark is a one-character sign for a status, for cells too small for a word.
+func statusMark(s core.Status, flaky bool) string {
+	switch {
+	case flaky:
+		return "~"
+	case s == core.Failed:
+		return "✗"
+	case s == core.Error:
+		return "!"
+	case s == core.Skipped:
+		return "–"
+	}
+	return "✓"
+}
+
 // statusText is a coloured status word.
 func statusText(s core.Status, flaky bool) *canvas.Text {
 	t := canvas.NewText(statusWord(s, flaky), statusColor(s, flaky))

@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -63,7 +64,7 @@ func (t *tasks) start(ref core.JobRef, paths []string, replace bool) *task {
 	t.wg.Add(1)
 	go func() {
 		defer t.wg.Done()
-		job, err := importer.Import(ctx, t.u.store, paths, importer.Options{Job: ref, Replace: replace,
+		job, err := importer.Import(ctx, t.u.store, paths, importer.Options{Job: ref, Replace: replace, Logger: t.u.opts.Logger,
 			Progress: func(p importer.Progress) { do(func() { tk.progress(p) }) }})
 		if err == nil {
 			err = analysis.Refresh(context.WithoutCancel(ctx), t.u.store, job.JobRef)
@@ -114,8 +115,14 @@ func (t *tasks) finished(tk *task, job core.Job, err error) {
 		tk.info.SetText(fmt.Sprintf("%s tests (%s failed, %s errors) in %s: %s cases/s, peak memory %s",
 			format.Count(job.Tests), format.Count(job.Failed), format.Count(job.Errors), format.Duration(job.Stats.Total),
 			format.Rate(job.CasesPerSecond()), format.Bytes(job.Stats.PeakRSS)))
+		// The new job joins the tree; the page the user is on stays.
 		ref := job.JobRef
-		t.u.sidebar.reload(func() { t.u.openJob(ref) })
+		t.u.sidebar.reload(nil)
+		open := widget.NewButtonWithIcon("Open", theme.NavigateNextIcon(), func() { t.u.openJob(ref) })
+		actions := container.NewHBox(open, tk.button)
+		tk.row.Layout = layout.NewBorderLayout(nil, nil, tk.title, actions)
+		tk.row.Objects = []fyne.CanvasObject{container.NewVBox(tk.bar, tk.info), tk.title, actions}
+		tk.row.Refresh()
 	}
 }
 

@@ -60,7 +60,7 @@ func uiDo(fn func()) {
 // waitFor polls cond on the UI goroutine until it holds.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(90 * time.Second)
 	for time.Now().Before(deadline) {
 		if onUI(cond) {
 			return

@@ -17,6 +17,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
+	"github.com/regtracker/regtracker/core/applog"
+	"github.com/regtracker/regtracker/core/jenkins"
 	"github.com/regtracker/regtracker/core/store"
 	"github.com/regtracker/regtracker/resources"
 	"github.com/regtracker/regtracker/ui"
@@ -25,6 +27,7 @@ import (
 func main() {
 	dbPath := flag.String("db", "", "database file (default: the same as regtracker-cli's)")
 	nativeDialogs := flag.Bool("native-dialogs", true, "use the system's file dialogs")
+	memoryLimit := flag.Uint64("memory-warning-mb", 1024, "warn when the app uses more memory than this")
 	flag.Parse()
 	if runtime.GOOS == "linux" && os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
 		fmt.Fprintln(os.Stderr, "regtracker: no display (DISPLAY and WAYLAND_DISPLAY are unset); without a screen use regtracker-cli, the same tool for the command line")
@@ -45,9 +48,21 @@ func main() {
 	}
 	defer st.Close()
 
+	logPath := applog.DefaultPath(*dbPath)
+	logger, logFile, err := applog.Open(logPath, applog.Level(os.Getenv("REGTRACKER_LOG_LEVEL")))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "regtracker: no log file:", err)
+		logger = applog.Discard
+	} else {
+		defer logFile.Close()
+	}
+	cacheDir, _ := jenkins.DefaultCacheDir()
+	logger.Info("app started", "database", *dbPath)
+
 	a := app.NewWithID("io.github.regtracker")
 	a.SetIcon(resources.Icon)
-	u := ui.New(ctx, a, st, ui.Options{NativeDialogs: *nativeDialogs})
+	u := ui.New(ctx, a, st, ui.Options{NativeDialogs: *nativeDialogs, Logger: logger, LogPath: logPath,
+		CacheDir: cacheDir, MemoryLimit: *memoryLimit << 20})
 	go func() {
 		<-ctx.Done()
 		// A signal: roll the imports back and quit, even if a native dialog blocks.

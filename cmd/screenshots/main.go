@@ -45,7 +45,7 @@ func main() {
 
 	a := app.NewWithID("io.github.regtracker.screenshots")
 	a.SetIcon(resources.Icon)
-	u := ui.New(ctx, a, st, ui.Options{})
+	u := ui.New(ctx, a, st, ui.Options{LogPath: filepath.Join(tmp, "regtracker.log"), CacheDir: filepath.Join(tmp, "cache")})
 	go func() {
 		defer fyne.Do(a.Quit)
 		if err := script(ctx, u, st, tmp, *out); err != nil {
@@ -58,7 +58,7 @@ func main() {
 
 func script(ctx context.Context, u *ui.App, st *store.Store, tmp, out string) error {
 	shot := func(name string) error {
-		time.Sleep(1500 * time.Millisecond) // let background reads land and the window settle
+		time.Sleep(1200 * time.Millisecond) // let background reads land and the window settle
 		// ImageMagick reads the X server: what a person sees, window decorations aside.
 		// (The GL canvas' own Capture reads back blank under Xvfb.)
 		path := filepath.Join(out, name)
@@ -88,6 +88,24 @@ func script(ctx context.Context, u *ui.App, st *store.Store, tmp, out string) er
 	if err := shot("job.png"); err != nil {
 		return err
 	}
+	fyne.Do(func() {
+		u.OpenHistory(core.ModuleRef{Release: "7.0", Module: "vpn"},
+			core.TestID{Classname: fmt.Sprintf(demo.LongFailingClass, "vpn"), Name: demo.LongFailingName})
+	})
+	if err := shot("history.png"); err != nil {
+		return err
+	}
+	fyne.Do(func() { u.OpenFlaky(core.ModuleRef{Release: "7.0", Module: "vpn"}) })
+	if err := shot("flaky.png"); err != nil {
+		return err
+	}
+	fyne.Do(func() {
+		u.OpenCompare(core.JobRef{ModuleRef: core.ModuleRef{Release: "7.0", Module: "vpn"}, Number: 20},
+			core.JobRef{ModuleRef: core.ModuleRef{Release: "6.4", Module: "vpn"}, Number: 30})
+	})
+	if err := shot("compare.png"); err != nil {
+		return err
+	}
 	report := filepath.Join(tmp, "builds", "vpn", "29", "test-results.xml")
 	if err := os.MkdirAll(filepath.Dir(report), 0o755); err != nil {
 		return err
@@ -110,8 +128,13 @@ func script(ctx context.Context, u *ui.App, st *store.Store, tmp, out string) er
 		}
 		u.Import(core.JobRef{ModuleRef: core.ModuleRef{Release: "7.0", Module: "vpn"}, Number: 29}, []string{report}, false)
 	})
-	time.Sleep(500 * time.Millisecond)
+	time.Sleep(300 * time.Millisecond)
 	if err := shot("import-running.png"); err != nil {
+		return err
+	}
+	// The monitor while the import still runs (1.5M cases take a few seconds).
+	fyne.Do(u.OpenMonitor)
+	if err := shot("monitor.png"); err != nil {
 		return err
 	}
 	fyne.DoAndWait(u.Shutdown)

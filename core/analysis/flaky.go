@@ -148,3 +148,20 @@ func (h *stateHeap) Pop() any {
 	h.items = h.items[:len(h.items)-1]
 	return x
 }
+
+// ScoreRuns scores a test's flakiness from its history's last `last` runs
+// (DefaultFlakyWindow when last <= 0), by the same rules as Flaky. ok is false when it
+// never flipped.
+func ScoreRuns(runs []Run, last int) (FlakyTest, bool) {
+	if last <= 0 {
+		last = DefaultFlakyWindow
+	}
+	if len(runs) > last {
+		runs = runs[len(runs)-last:]
+	}
+	states := make([]store.TestState, len(runs))
+	for i, r := range runs {
+		states[i] = store.TestState{Status: r.Status, Flaky: r.Flaky}
+	}
+	return score(states)
+}

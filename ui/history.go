@@ -1,0 +1,154 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/regtracker/regtracker/core"
+	"github.com/regtracker/regtracker/core/analysis"
+)
+
+// historyPage shows one test across a module's jobs: a strip of coloured cells, one per
+// job, its duration, since when it fails, how flaky it is, and its distinct failure
+// messages with the jobs they appeared in.
+type historyPage struct {
+	u        *App
+	module   core.ModuleRef
+	test     core.TestID
+	object   fyne.CanvasObject
+	summary  *widget.Label
+	strip    *fyne.Container
+	duration *Chart
+	messages *widget.Label
+	h        analysis.History
+}
+
+// openHistory shows a test's history in a module.
+func (u *App) openHistory(m core.ModuleRef, test core.TestID) {
+	u.show(newHistoryPage(u, m, test).object)
+}
+
+func newHistoryPage(u *App, m core.ModuleRef, test core.TestID) *historyPage {
+	p := &historyPage{u: u, module: m, test: test}
+	title := widget.NewLabelWithStyle("History of "+test.String(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.Truncation = fyne.TextTruncateEllipsis
+	p.summary = widget.NewLabel("Loading...")
+	p.summary.Wrapping = fyne.TextWrapWord
+	p.strip = container.NewGridWrap(fyne.NewSize(38, 38))
+	p.duration = NewChart("Duration")
+	p.duration.LineFormat = seconds
+	p.duration.OnTapped = func(i int) {
+		if i < len(p.h.Runs) {
+			u.openJob(p.h.Runs[i].Job)
+		}
+	}
+	p.messages = widget.NewLabel("")
+	p.messages.Wrapping = fyne.TextWrapWord
+	back := widget.NewButtonWithIcon("Module "+m.String(), theme.NavigateBackIcon(), func() { u.openModule(m) })
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, back, title), p.summary,
+		widget.NewLabelWithStyle("Runs, oldest first (click one to open its job)", fyne.TextAlignLeading, fyne.TextStyle{Italic: true}), p.strip)
+	p.object = container.NewBorder(top, nil, nil, nil,
+		container.NewVSplit(p.duration, container.NewVScroll(container.NewVBox(
+			widget.NewLabelWithStyle("Failure messages", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), p.messages))))
+	p.load()
+	return p
+}
+
+func (p *historyPage) load() {
+	var h analysis.History
+	p.u.background(func(ctx context.Context) (err error) {
+		h, err = analysis.TestHistory(ctx, p.u.store, p.module, p.test)
+		return err
+	}, func(err error) {
+		if err != nil {
+			p.summary.SetText("Cannot read the history: " + err.Error())
+			return
+		}
+		p.h = h
+		p.show()
+	})
+}
+
+func (p *historyPage) show() {
+	h := p.h
+	var parts []string
+	parts = append(parts, fmt.Sprintf("%d runs in %s", len(h.Runs), p.module))
+	if h.FailingSince != nil {
+		parts = append(parts, fmt.Sprintf("failing since %s (%d runs)", h.FailingSince, h.Age))
+	} else if len(h.Runs) > 0 {
+		parts = append(parts, "passing now")
+	}
+	if f, ok := analysis.ScoreRuns(h.Runs, 0); ok {
+		parts = append(parts, fmt.Sprintf("flaky score %.2f (%d flips in %d runs)", f.Score, f.Flips, f.Runs))
+	} else {
+		parts = append(parts, "not flaky")
+	}
+	p.summary.SetText(strings.Join(parts, "; ") + ".")
+
+	p.strip.Objects = nil
+	cats := make([]string, len(h.Runs))
+	durs := make([]float64, len(h.Runs))
+	byMessage := map[string][]string{}
+	var order []string
+	for i, r := range h.Runs {
+		cats[i] = strconv.FormatInt(r.Job.Number, 10)
+		durs[i] = r.Duration
+		p.strip.Add(newRunCell(r, func() { p.u.openJob(r.Job) }))
+		if r.Status.IsFailure() && r.Message != "" {
+			if _, ok := byMessage[r.Message]; !ok {
+				order = append(order, r.Message)
+			}
+			byMessage[r.Message] = append(byMessage[r.Message], cats[i])
+		}
+	}
+	p.strip.Refresh()
+	p.duration.Set(cats, nil, []Series{{Name: "duration", Color: theme.Color(theme.ColorNamePrimary), Values: durs}})
+	if len(order) == 0 {
+		p.messages.SetText("No failure in these runs.")
+		return
+	}
+	slices.SortStableFunc(order, func(a, b string) int { return len(byMessage[b]) - len(byMessage[a]) })
+	var b strings.Builder
+	for _, m := range order {
+		fmt.Fprintf(&b, "%s\n    in jobs %s\n\n", firstLine(m), strings.Join(byMessage[m], ", "))
+	}
+	p.messages.SetText(b.String())
+}
+
+// runCell is one run in the strip: its status colour, its job number and status word,
+// opening the job when tapped.
+type runCell struct {
+	widget.BaseWidget
+	run  analysis.Run
+	open func()
+}
+
+func newRunCell(r analysis.Run, open func()) *runCell {
+	c := &runCell{run: r, open: open}
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+func (c *runCell) Tapped(*fyne.PointEvent) { c.open() }
+
+func (c *runCell) CreateRenderer() fyne.WidgetRenderer {
+	bg := canvas.NewRectangle(statusColor(c.run.Status, c.run.Flaky))
+	bg.CornerRadius = 4
+	num := canvas.NewText(strconv.FormatInt(c.run.Job.Number, 10), theme.Color(theme.ColorNameBackground))
+	num.TextSize = theme.CaptionTextSize()
+	num.TextStyle.Bold = true
+	num.Alignment = fyne.TextAlignCenter
+	word := canvas.NewText(statusMark(c.run.Status, c.run.Flaky), theme.Color(theme.ColorNameBackground))
+	word.TextSize = theme.CaptionTextSize()
+	word.Alignment = fyne.TextAlignCenter
+	return widget.NewSimpleRenderer(container.NewStack(bg, container.NewVBox(num, word)))
+}
