@@ -3,7 +3,11 @@ package ui
 import (
 	"context"
 	"fmt"
+	"image/color"
+	"math"
+	"slices"
 	"strconv"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -25,6 +29,8 @@ type modulePage struct {
 	points []analysis.TrendPoint // newest first
 
 	results, changes, durations *Chart
+	releases                    *Chart
+	releasesNote                *widget.Label
 	rangeSel                    *widget.Select
 	shown                       []analysis.TrendPoint // the charts' jobs, newest first
 }
@@ -107,13 +113,87 @@ func newModulePage(u *App, m core.ModuleRef) *modulePage {
 	p.rangeSel = widget.NewSelect([]string{"Last 20 jobs", "Last 50 jobs", "All jobs"}, func(string) { p.drawCharts() })
 	p.rangeSel.SetSelectedIndex(0)
 	flakyBtn := widget.NewButton("Flaky tests", func() { u.openFlaky(m) })
-	charts := container.NewBorder(container.NewHBox(widget.NewLabel("Show"), p.rangeSel, flakyBtn), nil, nil, nil,
-		container.NewGridWithColumns(2, p.results, container.NewGridWithRows(2, p.changes, p.durations)))
+	p.releases = NewChart("Pass rate of " + m.Module + " in each release")
+	p.releases.LineFormat = percent
+	p.releases.LineMax = 1
+	p.releasesNote = widget.NewLabel("")
+	p.releasesNote.Wrapping = fyne.TextWrapWord
+	trend := container.NewGridWithColumns(2, p.results, container.NewGridWithRows(2, p.changes, p.durations))
+	across := container.NewBorder(p.releasesNote, nil, nil, nil, p.releases)
+	tabs := container.NewAppTabs(container.NewTabItem("Trend", trend), container.NewTabItem("Across releases", across))
+	charts := container.NewBorder(container.NewHBox(widget.NewLabel("Show"), p.rangeSel, flakyBtn), nil, nil, nil, tabs)
 	split := container.NewVSplit(charts, p.table)
 	split.Offset = 0.55
 	p.object = container.NewBorder(container.NewVBox(title, p.header, hint), nil, nil, nil, split)
 	p.load()
+	p.loadReleases()
 	return p
+}
+
+// loadReleases compares the module across the releases that have it: the latest job
+// of each, and the pass rate of each release by job number on one chart.
+func (p *modulePage) loadReleases() {
+	trends := map[string][]analysis.TrendPoint{}
+	var releases []string
+	p.u.background(func(ctx context.Context) error {
+		jobs, err := p.u.store.Jobs(ctx, nil)
+		if err != nil {
+			return err
+		}
+		for _, j := range jobs {
+			if j.Module != p.module.Module || trends[j.Release] != nil {
+				continue
+			}
+			t, err := analysis.Trend(ctx, p.u.store, j.ModuleRef)
+			if err != nil {
+				return err
+			}
+			trends[j.Release] = t
+			releases = append(releases, j.Release)
+		}
+		return nil
+	}, func(err error) {
+		if err != nil {
+			p.releasesNote.SetText("Cannot compare the releases: " + err.Error())
+			return
+		}
+		numbers := map[int64]bool{}
+		var latest []string
+		for _, r := range releases {
+			t := trends[r]
+			for _, pt := range t {
+				numbers[pt.Job.Number] = true
+			}
+			last := t[len(t)-1]
+			latest = append(latest, fmt.Sprintf("%s: #%d, %s tests, pass rate %s, %s failed, %s errors",
+				r, last.Job.Number, format.Count(last.Job.Tests), percent(last.PassRate), format.Count(last.Job.Failed), format.Count(last.Job.Errors)))
+		}
+		var nums []int64
+		for n := range numbers {
+			nums = append(nums, n)
+		}
+		slices.Sort(nums)
+		cats := make([]string, len(nums))
+		index := map[int64]int{}
+		for i, n := range nums {
+			cats[i], index[n] = strconv.FormatInt(n, 10), i
+		}
+		palette := []color.Color{theme.Color(theme.ColorNamePrimary), statusColor(core.Error, false), statusColor(core.Passed, false),
+			statusColor(core.Passed, true), theme.Color(theme.ColorNameForeground)}
+		var lines []Series
+		for k, r := range releases {
+			vals := make([]float64, len(nums))
+			for i := range vals {
+				vals[i] = math.NaN()
+			}
+			for _, pt := range trends[r] {
+				vals[index[pt.Job.Number]] = pt.PassRate
+			}
+			lines = append(lines, Series{Name: "release " + r, Color: palette[k%len(palette)], Values: vals})
+		}
+		p.releases.Set(cats, nil, lines)
+		p.releasesNote.SetText("Latest job of each release: " + strings.Join(latest, "; ") + ".")
+	})
 }
 
 // drawCharts draws the trend of the jobs the range selects, oldest on the left.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/regtracker/regtracker/core"
 	"github.com/regtracker/regtracker/core/format"
+	"github.com/regtracker/regtracker/core/jenkins"
 	"github.com/regtracker/regtracker/core/monitor"
 )
 
@@ -31,6 +32,7 @@ type monitorPage struct {
 	routine *Chart
 	imports *widget.Table
 	jobs    []core.Job
+	cache   string // the cache's size, read in the background
 }
 
 func (u *App) openMonitor() {
@@ -112,10 +114,20 @@ func (p *monitorPage) run() {
 			p.imports.Refresh()
 		}
 	})
+	p.cache = "…"
 	go func() {
 		t := time.NewTicker(time.Second)
 		defer t.Stop()
-		for {
+		for tick := 0; ; tick++ {
+			if tick%10 == 0 && p.u.opts.CacheDir != "" { // walking the cache costs more
+				n, err := (&jenkins.Cache{Dir: p.u.opts.CacheDir}).Size()
+				do(func() {
+					p.cache = format.Bytes(uint64(n))
+					if err != nil {
+						p.cache = "unknown"
+					}
+				})
+			}
 			select {
 			case <-p.u.ctx.Done():
 				return
@@ -162,9 +174,9 @@ func (p *monitorPage) refresh() {
 	if len(samples) > 0 {
 		last = samples[len(samples)-1]
 	}
-	p.sizes.SetText(fmt.Sprintf("Now: RSS %s, Go heap %s, CPU %.0f%%, %d goroutines. Database %s, write-ahead log %s, log %s (%s).",
+	p.sizes.SetText(fmt.Sprintf("Now: RSS %s, Go heap %s, CPU %.0f%%, %d goroutines. Database %s, write-ahead log %s, Jenkins cache %s, log %s (%s).",
 		format.Bytes(last.RSS), format.Bytes(last.Heap), last.CPU, last.Goroutines, size(db), size(db+"-wal"),
-		size(p.u.opts.LogPath), p.u.opts.LogPath))
+		p.cache, size(p.u.opts.LogPath), p.u.opts.LogPath))
 }
 
 // runDiagnostics gathers the diagnostics report and shows it, with a way to save it.

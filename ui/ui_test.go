@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/regtracker/regtracker/core"
 	"github.com/regtracker/regtracker/core/analysis"
+	"github.com/regtracker/regtracker/core/demo"
 	"github.com/regtracker/regtracker/core/importer"
 	"github.com/regtracker/regtracker/core/junit/junitgen"
 	"github.com/regtracker/regtracker/core/store"
@@ -269,5 +271,79 @@ func TestModulePageOpensAJobOnDoubleClick(t *testing.T) {
 	})
 	if cur := onUI(func() *core.ModuleRef { return u.current }); cur == nil || u.page == p.object {
 		t.Fatal("double-clicking a row did not open its job")
+	}
+}
+
+// demoStore is a store filled with the demo history, shared by the page tests.
+func demoStore(t *testing.T) *store.Store {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("imports the demo history")
+	}
+	st := openStore(t)
+	if err := demo.Fill(ctx, st, nil); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func TestHistoryFlakyAndComparePagesOnTheDemo(t *testing.T) {
+	st := demoStore(t)
+	u := newApp(t, st)
+	vpn := core.ModuleRef{Release: "7.0", Module: "vpn"}
+	long := core.TestID{Classname: fmt.Sprintf(demo.LongFailingClass, "vpn"), Name: demo.LongFailingName}
+
+	h := onUI(func() *historyPage { return newHistoryPage(u, vpn, long) })
+	waitFor(t, "the history", func() bool { return len(h.h.Runs) > 0 })
+	summary := onUI(func() string { return h.summary.Text })
+	if !strings.Contains(summary, fmt.Sprintf("failing since 7.0/vpn/%d (%d runs)", demo.FailingFrom, demo.Jobs["7.0"]-demo.FailingFrom+1)) {
+		t.Errorf("history summary %q", summary)
+	}
+	if n := onUI(func() int { return len(h.strip.Objects) }); n != demo.Jobs["7.0"] {
+		t.Errorf("%d cells in the strip", n)
+	}
+	if msg := onUI(func() string { return h.messages.Text }); !strings.Contains(msg, "expected handshake version <2> but was <3>") {
+		t.Errorf("messages %q", msg)
+	}
+	// A cell opens its job.
+	uiDo(func() { test.Tap(h.strip.Objects[0].(*runCell)) })
+	if cur := onUI(func() *core.ModuleRef { return u.current }); cur == nil || *cur != vpn {
+		t.Error("tapping a run did not open its job")
+	}
+
+	want, err := analysis.Flaky(ctx, st, vpn, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := onUI(func() *flakyPage { return newFlakyPage(u, vpn) })
+	waitFor(t, "the flaky tests", func() bool { return len(f.tests) > 0 })
+	if got := onUI(func() []analysis.FlakyTest { return f.tests }); len(got) != len(want) || got[0].Test != want[0].Test {
+		t.Errorf("flaky page lists %d tests, analysis %d", len(got), len(want))
+	}
+
+	base := core.JobRef{ModuleRef: core.ModuleRef{Release: "6.4", Module: "vpn"}, Number: 30}
+	job := core.JobRef{ModuleRef: vpn, Number: 20}
+	cmp, err := analysis.Compare(ctx, st, job, &base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p *jobPage
+	uiDo(func() {
+		p = newJobPage(u, job)
+		p.setBase(base)
+	})
+	waitFor(t, "the comparison across releases", func() bool { return strings.Contains(p.change.Text, "Against 6.4/vpn/30") })
+	if got := onUI(func() int { return len(p.lists[tabFixed].changes) }); got != len(cmp.Fixed) {
+		t.Errorf("%d fixed shown, analysis %d", got, len(cmp.Fixed))
+	}
+	if head := onUI(func() string { return p.change.Text }); !strings.Contains(head, fmt.Sprintf("▲ %d fixed", len(cmp.Fixed))) {
+		t.Errorf("header %q", head)
+	}
+
+	// The module page compares the releases.
+	m := onUI(func() *modulePage { return newModulePage(u, vpn) })
+	waitFor(t, "the releases", func() bool { return len(m.releases.Lines) == 2 })
+	if note := onUI(func() string { return m.releasesNote.Text }); !strings.Contains(note, "6.4: #30") || !strings.Contains(note, "7.0: #28") {
+		t.Errorf("releases note %q", note)
 	}
 }
