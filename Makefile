@@ -14,7 +14,7 @@ DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxran
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build run cli test test-short bench fuzz lint screenshots clean
+.PHONY: all deps build run cli test test-short bench fuzz lint screenshots package install clean
 
 all: build
 
@@ -78,5 +78,26 @@ screenshots: deps
 	$(GO) build -o $(BIN)/screenshots ./cmd/screenshots
 	xvfb-run -a -s "-screen 0 1400x900x24" ./$(BIN)/screenshots --out docs/screenshots
 
+FYNE_TOOLS := fyne.io/tools/cmd/fyne@v1.7.4
+FYNE       := $(shell $(GO) env GOPATH)/bin/fyne
+
+$(FYNE):
+	$(GO) install $(FYNE_TOOLS)
+
+## package: dist/regtracker.tar.xz, the app with a desktop entry and its icon (Fyne tools)
+package: deps $(FYNE)
+	mkdir -p dist
+	cp FyneApp.toml cmd/regtracker/FyneApp.toml
+	cd cmd/regtracker && $(FYNE) package --os linux --release --icon ../../resources/icon.png; status=$$?; rm -f FyneApp.toml; exit $$status
+	mv cmd/regtracker/regtracker.tar.xz dist/regtracker.tar.xz
+	@echo "dist/regtracker.tar.xz: the app, its desktop entry and icon"
+
+## install: install the package for the current user (~/.local), into the desktop menu
+install: package
+	rm -rf dist/install && mkdir -p dist/install
+	tar -xJf dist/regtracker.tar.xz -C dist/install
+	$(MAKE) -C dist/install/regtracker user-install
+	@echo "regtracker is in your desktop menu (Development), and in ~/.local/bin"
+
 clean:
-	rm -rf $(BIN)
+	rm -rf $(BIN) dist
