@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/url"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -205,4 +206,52 @@ func matchSegs(glob, segs []string) bool {
 		glob, segs = glob[1:], segs[1:]
 	}
 	return len(segs) == 0
+}
+
+// JobInfo is an item of a Jenkins folder: a job, or a folder to browse.
+type JobInfo struct {
+	Name   string // the item's name
+	Path   string // "FOLDER/.../NAME", as Builds and BuildInfo take it
+	Folder bool   // it holds other jobs
+}
+
+// Jobs lists the items of a folder ("" for the top level), folders first.
+func (c *Client) Jobs(ctx context.Context, folder string) ([]JobInfo, error) {
+	prefix := ""
+	if strings.Trim(folder, "/") != "" {
+		jp, err := JobPath(folder)
+		if err != nil {
+			return nil, err
+		}
+		prefix = jp
+	}
+	var resp struct {
+		Jobs []struct {
+			Name  string `json:"name"`
+			Class string `json:"_class"`
+			Jobs  []any  `json:"jobs"`
+		} `json:"jobs"`
+	}
+	if err := c.getJSON(ctx, c.endpoint(prefix+"api/json", "tree="+url.QueryEscape("jobs[name,_class,jobs[name]]")), &resp); err != nil {
+		return nil, err
+	}
+	var out []JobInfo
+	for _, j := range resp.Jobs {
+		p := j.Name
+		if f := strings.Trim(folder, "/"); f != "" {
+			p = f + "/" + j.Name
+		}
+		out = append(out, JobInfo{Name: j.Name, Path: p,
+			Folder: j.Jobs != nil || strings.Contains(strings.ToLower(j.Class), "folder") || strings.Contains(j.Class, "MultiBranch")})
+	}
+	slices.SortStableFunc(out, func(a, b JobInfo) int {
+		if a.Folder != b.Folder {
+			if a.Folder {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
+	})
+	return out, nil
 }

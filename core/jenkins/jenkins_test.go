@@ -277,3 +277,23 @@ func TestRetriesServerErrors(t *testing.T) {
 		t.Errorf("%d requests in all, want 7 (one and three retries)", n)
 	}
 }
+
+func TestJobsBrowsesFolders(t *testing.T) {
+	srv := jenkinstest.New("ci", "s3cret")
+	defer srv.Close()
+	for _, j := range []string{"team/vpn/nightly", "team/vpn/weekly", "team/ike", "standalone"} {
+		srv.AddBuild(j, &jenkinstest.Build{Number: 1, Result: "SUCCESS"})
+	}
+	c := client(t, srv, "s3cret")
+	top, err := c.Jobs(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(top) != 2 || top[0].Name != "team" || !top[0].Folder || top[1].Name != "standalone" || top[1].Folder {
+		t.Errorf("top level %+v", top)
+	}
+	vpn, err := c.Jobs(ctx, "team/vpn")
+	if err != nil || len(vpn) != 2 || vpn[0].Path != "team/vpn/nightly" || vpn[0].Folder {
+		t.Errorf("team/vpn: %+v %v", vpn, err)
+	}
+}

@@ -116,6 +116,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if rest == "api/json" {
+		if strings.Contains(r.URL.Query().Get("tree"), "jobs[") {
+			s.listJobs(w, "")
+			return
+		}
 		writeJSON(w, map[string]any{"mode": "NORMAL"})
 		return
 	}
@@ -129,6 +133,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		segs, rest = append(segs, name), after
+	}
+	if rest == "api/json" && strings.Contains(r.URL.Query().Get("tree"), "jobs[") && s.isFolder(strings.Join(segs, "/")) {
+		s.listJobs(w, strings.Join(segs, "/"))
+		return
 	}
 	s.mu.Lock()
 	builds, found := s.jobs[strings.Join(segs, "/")]
@@ -196,6 +204,50 @@ func pick(builds []*Build, which string) *Build {
 		}
 	}
 	return nil
+}
+
+// isFolder reports whether some job lives below path.
+func (s *Server) isFolder(path string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for j := range s.jobs {
+		if strings.HasPrefix(j, path+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// listJobs answers a folder's item list: its jobs, and its sub-folders.
+func (s *Server) listJobs(w http.ResponseWriter, folder string) {
+	s.mu.Lock()
+	seen := map[string]bool{}
+	var items []map[string]any
+	prefix := folder + "/"
+	if folder == "" {
+		prefix = ""
+	}
+	var names []string
+	for j := range s.jobs {
+		if strings.HasPrefix(j, prefix) {
+			names = append(names, strings.TrimPrefix(j, prefix))
+		}
+	}
+	s.mu.Unlock()
+	slices.Sort(names)
+	for _, n := range names {
+		first, rest, sub := strings.Cut(n, "/")
+		if seen[first] {
+			continue
+		}
+		seen[first] = true
+		if sub && rest != "" {
+			items = append(items, map[string]any{"_class": "com.cloudbees.hudson.plugins.folder.Folder", "name": first, "jobs": []any{}})
+		} else {
+			items = append(items, map[string]any{"_class": "hudson.model.FreeStyleProject", "name": first})
+		}
+	}
+	writeJSON(w, map[string]any{"jobs": items})
 }
 
 var limitRe = regexp.MustCompile(`\{(\d+),(\d+)\}$`)
