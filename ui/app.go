@@ -19,6 +19,7 @@ import (
 
 	"github.com/regtracker/regtracker/core"
 	"github.com/regtracker/regtracker/core/analysis"
+	"github.com/regtracker/regtracker/core/credentials"
 	"github.com/regtracker/regtracker/core/monitor"
 	"github.com/regtracker/regtracker/core/store"
 )
@@ -49,6 +50,10 @@ type Options struct {
 	CacheDir string
 	// MemoryLimit, when > 0, makes the monitor warn when the process passes it.
 	MemoryLimit uint64
+	// CacheLimit bounds the Jenkins cache, in bytes.
+	CacheLimit int64
+	// Credentials keeps Jenkins API tokens.
+	Credentials *credentials.Store
 }
 
 // App is the main window. Its fields are touched on the UI goroutine only.
@@ -87,10 +92,13 @@ func New(ctx context.Context, a fyne.App, st Store, opts Options) *App {
 
 	toolbar := widget.NewToolbar(
 		widget.NewToolbarAction(theme.FolderOpenIcon(), u.ImportWizard),
+		widget.NewToolbarAction(theme.DownloadIcon(), u.JenkinsWizard),
+		widget.NewToolbarAction(theme.MediaReplayIcon(), u.FetchNewBuilds),
 		widget.NewToolbarAction(theme.ViewRefreshIcon(), u.Reload),
 		widget.NewToolbarSpacer(),
 		widget.NewToolbarAction(theme.ComputerIcon(), u.openMonitor),
 		widget.NewToolbarAction(theme.InfoIcon(), u.runDiagnostics),
+		widget.NewToolbarAction(theme.SettingsIcon(), u.openSettings),
 		widget.NewToolbarAction(theme.HelpIcon(), u.about),
 	)
 	split := container.NewHSplit(u.sidebar.object, container.NewBorder(nil, u.tasks.object, nil, nil, u.content))
@@ -226,6 +234,14 @@ func (u *App) closeRequested() {
 				do(u.win.Close)
 			}()
 		}, u.win)
+}
+
+// logRefresh brings the trend counts of job and the job after it up to date, logging a
+// failure (the trend recomputes what is missing anyway).
+func (u *App) logRefresh(ctx context.Context, job core.JobRef) {
+	if err := analysis.Refresh(context.WithoutCancel(ctx), u.store, job); err != nil && u.opts.Logger != nil {
+		u.opts.Logger.Warn("trend counts not refreshed", "job", job.String(), "error", err.Error())
+	}
 }
 
 // Shutdown cancels the running imports and waits for them to roll back, and for the

@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/regtracker/regtracker/core"
-	"github.com/regtracker/regtracker/core/analysis"
 	"github.com/regtracker/regtracker/core/format"
 	"github.com/regtracker/regtracker/core/importer"
 )
@@ -48,11 +47,10 @@ func newTasks(u *App) *tasks {
 
 func (t *tasks) running() int { return len(t.active) }
 
-// start runs an import of paths into ref in the background.
-func (t *tasks) start(ref core.JobRef, paths []string, replace bool) *task {
-	ctx, cancel := context.WithCancel(t.u.ctx)
+// newRow adds a task row with a progress bar and a Cancel button.
+func (t *tasks) newRow(ref core.JobRef, title string, cancel context.CancelFunc) *task {
 	tk := &task{ref: ref, cancel: cancel,
-		title: widget.NewLabelWithStyle("Importing "+ref.String(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		title: widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		bar:   widget.NewProgressBar(),
 		info:  widget.NewLabel("starting..."),
 	}
@@ -61,13 +59,20 @@ func (t *tasks) start(ref core.JobRef, paths []string, replace bool) *task {
 	t.active[tk] = true
 	t.list.Add(tk.row)
 	t.show()
+	return tk
+}
+
+// start runs an import of paths into ref in the background.
+func (t *tasks) start(ref core.JobRef, paths []string, replace bool) *task {
+	ctx, cancel := context.WithCancel(t.u.ctx)
+	tk := t.newRow(ref, "Importing "+ref.String(), cancel)
 	t.wg.Add(1)
 	go func() {
 		defer t.wg.Done()
 		job, err := importer.Import(ctx, t.u.store, paths, importer.Options{Job: ref, Replace: replace, Logger: t.u.opts.Logger,
 			Progress: func(p importer.Progress) { do(func() { tk.progress(p) }) }})
 		if err == nil {
-			err = analysis.Refresh(context.WithoutCancel(ctx), t.u.store, job.JobRef)
+			t.u.logRefresh(ctx, job.JobRef)
 		}
 		cancel()
 		do(func() { t.finished(tk, job, err) })

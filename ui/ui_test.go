@@ -17,8 +17,10 @@ import (
 
 	"github.com/regtracker/regtracker/core"
 	"github.com/regtracker/regtracker/core/analysis"
+	"github.com/regtracker/regtracker/core/credentials"
 	"github.com/regtracker/regtracker/core/demo"
 	"github.com/regtracker/regtracker/core/importer"
+	"github.com/regtracker/regtracker/core/jenkins/jenkinstest"
 	"github.com/regtracker/regtracker/core/junit/junitgen"
 	"github.com/regtracker/regtracker/core/store"
 )
@@ -123,8 +125,8 @@ func TestWelcomePageLoadsDemoData(t *testing.T) {
 	if btn == nil {
 		t.Fatal("no Load demo data button")
 	}
-	if b := onUI(func() *widget.Button { return findButton(u.page, "Import from Jenkins...") }); b == nil || !b.Disabled() {
-		t.Error("the Jenkins button must be there, disabled until its wizard exists")
+	if b := onUI(func() *widget.Button { return findButton(u.page, "Import from Jenkins...") }); b == nil || b.Disabled() {
+		t.Error("the Jenkins button must be there and enabled")
 	}
 	uiDo(func() { test.Tap(btn) })
 	waitFor(t, "the demo history in the tree", func() bool { return len(u.sidebar.points) == 232 })
@@ -345,5 +347,84 @@ func TestHistoryFlakyAndComparePagesOnTheDemo(t *testing.T) {
 	waitFor(t, "the releases", func() bool { return len(m.releases.Lines) == 2 })
 	if note := onUI(func() string { return m.releasesNote.Text }); !strings.Contains(note, "6.4: #30") || !strings.Contains(note, "7.0: #28") {
 		t.Errorf("releases note %q", note)
+	}
+}
+
+func TestJenkinsWizardImportsAndFetchesNewBuilds(t *testing.T) {
+	const token = "tok-5d41402abc4b"
+	srv := jenkinstest.New("ci", token)
+	defer srv.Close()
+	report := func(seed uint64) map[string][]byte {
+		var buf bytes.Buffer
+		junitgen.Write(&buf, junitgen.Spec{Cases: 60, Seed: seed})
+		return map[string][]byte{"target/TEST-a.xml": buf.Bytes()}
+	}
+	for n := int64(1); n <= 3; n++ {
+		srv.AddBuild("team/vpn/nightly", &jenkinstest.Build{Number: n, Result: "SUCCESS", Artifacts: report(uint64(n))})
+	}
+	srv.AddBuild("team/ike", &jenkinstest.Build{Number: 1, Result: "SUCCESS"})
+	st := openStore(t)
+	creds := credentials.Open(filepath.Join(t.TempDir(), "config"))
+	creds.UseKeyring = false
+	a := test.NewTempApp(t)
+	u := New(ctx, a, st, Options{CacheDir: t.TempDir(), Credentials: creds})
+	t.Cleanup(u.Shutdown)
+
+	w := onUI(func() *jenkinsWizard { return u.openJenkinsWizard() })
+	uiDo(func() {
+		w.server.SetText(srv.BaseURL())
+		w.user.SetText("ci")
+		w.token.SetText(token)
+		w.testConnection()
+	})
+	waitFor(t, "the connection", func() bool { return strings.HasPrefix(w.status.Text, "Connected: Jenkins 2.479.3") })
+	waitFor(t, "the top level", func() bool { return len(w.shown) == 1 && w.shown[0].Name == "team" && w.shown[0].Folder })
+	uiDo(func() { w.jobList.Select(0) }) // into team
+	waitFor(t, "the team folder", func() bool { return w.folder == "team" && len(w.shown) == 2 })
+	if names := onUI(func() string { return w.shown[0].Name + "," + w.shown[1].Name }); names != "vpn,ike" {
+		t.Errorf("team folder lists %s (folders first)", names)
+	}
+	uiDo(func() { w.filter.SetText("vp") })
+	if n := onUI(func() int { return len(w.shown) }); n != 1 {
+		t.Errorf("the filter keeps %d items", n)
+	}
+	uiDo(func() { w.jobList.Select(0) }) // into team/vpn
+	waitFor(t, "team/vpn", func() bool { return w.folder == "team/vpn" })
+	uiDo(func() { w.filter.SetText(""); w.jobList.Select(0) }) // the nightly job
+	waitFor(t, "the builds", func() bool { return len(w.builds) == 3 })
+	uiDo(func() {
+		w.latest.SetText("2")
+		test.Tap(w.pickLatest)
+		w.release.SetText("7.0")
+		w.module.SetText("vpn")
+	})
+	if onUI(func() bool { return w.start.Disabled() }) {
+		t.Fatal("Import stays disabled")
+	}
+	uiDo(func() { test.Tap(w.start) })
+	waitFor(t, "the fetch", func() bool { return len(u.tasks.list.Objects) == 1 && u.tasks.running() == 0 })
+	jobs, _ := st.Jobs(ctx, nil)
+	if len(jobs) != 2 || jobs[0].Number != 2 || jobs[1].Number != 3 || jobs[0].Tests != 60 {
+		t.Fatalf("imported %v", jobs)
+	}
+
+	// The token is kept in a private file, not in the preferences.
+	if fi, err := os.Stat(filepath.Join(creds.Where()[:strings.Index(creds.Where(), " (")])); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("credentials file: %v %v", fi, err)
+	}
+	if tok, err := creds.Get(srv.BaseURL(), "ci"); err != nil || tok != token {
+		t.Errorf("kept token %q %v", tok, err)
+	}
+	if strings.Contains(a.Preferences().String(prefMappings), token) {
+		t.Error("the token is in the preferences")
+	}
+
+	// A new build; Fetch new builds imports it alone.
+	srv.AddBuild("team/vpn/nightly", &jenkinstest.Build{Number: 4, Result: "SUCCESS", Artifacts: report(4)})
+	uiDo(u.FetchNewBuilds)
+	waitFor(t, "the second fetch", func() bool { return len(u.tasks.list.Objects) == 2 && u.tasks.running() == 0 })
+	jobs, _ = st.Jobs(ctx, nil)
+	if len(jobs) != 3 || jobs[2].Number != 4 {
+		t.Errorf("after Fetch new builds: %v", jobs)
 	}
 }

@@ -19,8 +19,7 @@ func (u *App) showWelcome() {
 		fyne.TextAlignCenter, fyne.TextStyle{})
 	importBtn := widget.NewButtonWithIcon("Import reports...", theme.FolderOpenIcon(), u.ImportWizard)
 	importBtn.Importance = widget.HighImportance
-	jenkinsBtn := widget.NewButtonWithIcon("Import from Jenkins...", theme.DownloadIcon(), nil)
-	jenkinsBtn.Disable() // the Jenkins wizard comes with its own issue; the CLI has `jenkins`
+	jenkinsBtn := widget.NewButtonWithIcon("Import from Jenkins...", theme.DownloadIcon(), u.JenkinsWizard)
 	demoBtn := widget.NewButtonWithIcon("Load demo data", theme.StorageIcon(), nil)
 	demoBtn.OnTapped = func() { u.loadDemo(demoBtn) }
 	page := container.NewCenter(container.NewVBox(title, text, container.NewGridWithColumns(1, importBtn, jenkinsBtn, demoBtn)))

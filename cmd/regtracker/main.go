@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/app"
 
 	"github.com/regtracker/regtracker/core/applog"
+	"github.com/regtracker/regtracker/core/credentials"
 	"github.com/regtracker/regtracker/core/jenkins"
 	"github.com/regtracker/regtracker/core/store"
 	"github.com/regtracker/regtracker/resources"
@@ -25,13 +26,21 @@ import (
 )
 
 func main() {
-	dbPath := flag.String("db", "", "database file (default: the same as regtracker-cli's)")
+	dbPath := flag.String("db", "", "database file (default: the one chosen in Settings, else the same as regtracker-cli's)")
 	nativeDialogs := flag.Bool("native-dialogs", true, "use the system's file dialogs")
-	memoryLimit := flag.Uint64("memory-warning-mb", 1024, "warn when the app uses more memory than this")
+	memoryLimit := flag.Uint64("memory-warning-mb", 0, "warn when the app uses more memory than this (default: Settings, else 1024)")
 	flag.Parse()
 	if runtime.GOOS == "linux" && os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
 		fmt.Fprintln(os.Stderr, "regtracker: no display (DISPLAY and WAYLAND_DISPLAY are unset); without a screen use regtracker-cli, the same tool for the command line")
 		os.Exit(1)
+	}
+	a := app.NewWithID("io.github.regtracker")
+	a.SetIcon(resources.Icon)
+	prefs := a.Preferences()
+	ui.ApplyTheme(a, prefs.StringWithFallback(ui.PrefTheme, "system"))
+
+	if *dbPath == "" {
+		*dbPath = prefs.String(ui.PrefDatabase)
 	}
 	if *dbPath == "" {
 		p, err := store.DefaultPath()
@@ -40,6 +49,24 @@ func main() {
 		}
 		*dbPath = p
 	}
+	flagSet := map[string]bool{}
+	flag.Visit(func(f *flag.Flag) { flagSet[f.Name] = true })
+	if !flagSet["native-dialogs"] {
+		*nativeDialogs = prefs.BoolWithFallback(ui.PrefNativeDialogs, true)
+	}
+	if *memoryLimit == 0 {
+		*memoryLimit = uint64(prefs.IntWithFallback(ui.PrefMemoryMB, 1024))
+	}
+	cacheDir := prefs.String(ui.PrefCacheDir)
+	if cacheDir == "" {
+		cacheDir, _ = jenkins.DefaultCacheDir()
+	}
+	cacheLimit := int64(prefs.IntWithFallback(ui.PrefCacheLimitMB, jenkins.DefaultCacheLimit>>20)) << 20
+	credDir, err := credentials.DefaultDir()
+	if err != nil {
+		fatal(err)
+	}
+
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	st, err := store.Open(ctx, *dbPath)
@@ -47,22 +74,18 @@ func main() {
 		fatal(err)
 	}
 	defer st.Close()
-
 	logPath := applog.DefaultPath(*dbPath)
-	logger, logFile, err := applog.Open(logPath, applog.Level(os.Getenv("REGTRACKER_LOG_LEVEL")))
+	logger, logFile, err := applog.Open(logPath, applog.Level(prefs.StringWithFallback(ui.PrefLogLevel, os.Getenv("REGTRACKER_LOG_LEVEL"))))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "regtracker: no log file:", err)
 		logger = applog.Discard
 	} else {
 		defer logFile.Close()
 	}
-	cacheDir, _ := jenkins.DefaultCacheDir()
-	logger.Info("app started", "database", *dbPath)
+	logger.Info("app started", "database", *dbPath, "version", a.Metadata().Version)
 
-	a := app.NewWithID("io.github.regtracker")
-	a.SetIcon(resources.Icon)
 	u := ui.New(ctx, a, st, ui.Options{NativeDialogs: *nativeDialogs, Logger: logger, LogPath: logPath,
-		CacheDir: cacheDir, MemoryLimit: *memoryLimit << 20})
+		CacheDir: cacheDir, CacheLimit: cacheLimit, MemoryLimit: *memoryLimit << 20, Credentials: credentials.Open(credDir)})
 	go func() {
 		<-ctx.Done()
 		// A signal: roll the imports back and quit, even if a native dialog blocks.

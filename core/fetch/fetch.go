@@ -33,9 +33,13 @@ const DefaultGlob = "**/*.xml"
 type Options struct {
 	JenkinsJob string         // "FOLDER/.../JOB"
 	Into       core.ModuleRef // the module the builds become jobs of (job number = build number)
-	// Which builds: Build alone; else the Last newest; else the last completed build.
-	Build int64
-	Last  int
+	// Which builds: Build alone; else those in Builds; else, with NewOnly, every build
+	// numbered above the module's highest job (of the last 100); else the Last newest;
+	// else the last completed build.
+	Build   int64
+	Builds  []int64
+	NewOnly bool
+	Last    int
 	// Glob selects the artifacts to import (DefaultGlob when empty); *.gz artifacts are
 	// decompressed.
 	Glob     string
@@ -75,7 +79,7 @@ func Fetch(ctx context.Context, c *jenkins.Client, cache *jenkins.Cache, st Stor
 	if opts.Parallel <= 0 {
 		opts.Parallel = 3
 	}
-	builds, err := selectBuilds(ctx, c, cache, opts)
+	builds, err := selectBuilds(ctx, c, cache, st, opts)
 	if err != nil {
 		return Result{}, err
 	}
@@ -133,7 +137,7 @@ func exists(ctx context.Context, st Store, m core.ModuleRef, number int64) bool 
 
 // selectBuilds lists the builds opts asks for, newest first. A single build comes from
 // the cache when the server cannot be reached.
-func selectBuilds(ctx context.Context, c *jenkins.Client, cache *jenkins.Cache, opts Options) ([]jenkins.Build, error) {
+func selectBuilds(ctx context.Context, c *jenkins.Client, cache *jenkins.Cache, st Store, opts Options) ([]jenkins.Build, error) {
 	switch {
 	case opts.Build > 0:
 		b, err := c.BuildInfo(ctx, opts.JenkinsJob, fmt.Sprint(opts.Build))
@@ -146,6 +150,37 @@ func selectBuilds(ctx context.Context, c *jenkins.Client, cache *jenkins.Cache, 
 			return nil, err
 		}
 		return []jenkins.Build{b}, nil
+	case len(opts.Builds) > 0:
+		var out []jenkins.Build
+		for _, n := range opts.Builds {
+			b, err := c.BuildInfo(ctx, opts.JenkinsJob, fmt.Sprint(n))
+			if err != nil && offline(err) {
+				if cached, ok := cache.LoadBuild(c.Server(), opts.JenkinsJob, n); ok {
+					b, err = cached, nil
+				}
+			}
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, b)
+		}
+		return out, nil
+	case opts.NewOnly:
+		last, err := st.LastNumber(ctx, opts.Into)
+		if err != nil {
+			return nil, err
+		}
+		all, err := c.Builds(ctx, opts.JenkinsJob, 100)
+		if err != nil {
+			return nil, err
+		}
+		var out []jenkins.Build
+		for _, b := range all {
+			if b.Number > last {
+				out = append(out, b)
+			}
+		}
+		return out, nil
 	case opts.Last > 0:
 		return c.Builds(ctx, opts.JenkinsJob, opts.Last)
 	}

@@ -206,3 +206,21 @@ func TestFetchLatestIsTheLastCompletedBuild(t *testing.T) {
 		t.Errorf("%+v", res)
 	}
 }
+
+func TestFetchChosenBuildsThenOnlyNewOnes(t *testing.T) {
+	s := newSetup(t)
+	res, err := fetch.Fetch(ctx, s.client, s.cache, s.st, fetch.Options{JenkinsJob: job, Into: into, Builds: []int64{9, 11}})
+	if err != nil || len(res.Imported) != 2 || res.Imported[0].Number != 9 || res.Imported[1].Number != 11 {
+		t.Fatalf("chosen builds: %+v %v", res, err)
+	}
+	a, _ := report(t, 100, 7)
+	s.srv.AddBuild(job, &jenkinstest.Build{Number: 15, Result: "SUCCESS", Artifacts: map[string][]byte{"TEST-a.xml": a}})
+	res, err = fetch.Fetch(ctx, s.client, s.cache, s.st, fetch.Options{JenkinsJob: job, Into: into, NewOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Above 11: 12 is running, 13 breaks, 14 has no report, 15 is new and good.
+	if len(res.Imported) != 1 || res.Imported[0].Number != 15 || len(res.Failed) != 2 || len(res.Skipped) != 1 {
+		t.Errorf("new builds: %+v", res)
+	}
+}

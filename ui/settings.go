@@ -1,0 +1,136 @@
+package ui
+
+import (
+	"context"
+	"image/color"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/regtracker/regtracker/core/format"
+	"github.com/regtracker/regtracker/core/jenkins"
+)
+
+// Preference keys. cmd/regtracker reads them at start; the settings dialog writes them.
+const (
+	PrefDatabase      = "database"
+	PrefCacheDir      = "cache.dir"
+	PrefCacheLimitMB  = "cache.limit_mb"
+	PrefNativeDialogs = "dialogs.native"
+	PrefMemoryMB      = "memory.warning_mb"
+	PrefLogLevel      = "log.level"
+	PrefTheme         = "theme"
+)
+
+// openSettings shows the settings: where the data lives, the Jenkins cache, dialogs,
+// memory warning, log level and theme.
+func (u *App) openSettings() {
+	prefs := u.fyne.Preferences()
+	db := widget.NewEntry()
+	db.SetText(u.store.Path())
+	openDB := widget.NewButton("Open another or create one...", func() {
+		d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+			if err != nil || w == nil {
+				return
+			}
+			path := w.URI().Path()
+			w.Close()
+			db.SetText(path)
+		}, u.win)
+		d.SetFileName("regtracker.db")
+		d.Show()
+	})
+	cacheDir := widget.NewEntry()
+	cacheDir.SetText(u.opts.CacheDir)
+	limit := widget.NewEntry()
+	limit.SetText(strconv.FormatInt(u.opts.CacheLimit>>20, 10))
+	cacheInfo := widget.NewLabel("")
+	clear := widget.NewButtonWithIcon("Clear cache", theme.DeleteIcon(), func() {
+		cache := u.jenkinsCache()
+		u.background(func(context.Context) error { return cache.Clear() }, func(err error) {
+			if err != nil {
+				u.showError("Clearing the cache", err)
+				return
+			}
+			cacheInfo.SetText("The cache is empty.")
+		})
+	})
+	u.background(func(context.Context) error {
+		n, err := (&jenkins.Cache{Dir: u.opts.CacheDir}).Size()
+		do(func() { cacheInfo.SetText("The cache holds " + format.Bytes(uint64(n)) + ".") })
+		return err
+	}, func(error) {})
+	native := widget.NewCheck("Use the system's file dialogs", nil)
+	native.SetChecked(u.opts.NativeDialogs)
+	memory := widget.NewEntry()
+	memory.SetText(strconv.FormatUint(u.opts.MemoryLimit>>20, 10))
+	level := widget.NewSelect([]string{"debug", "info", "warn", "error"}, nil)
+	level.SetSelected(prefs.StringWithFallback(PrefLogLevel, "info"))
+	themeSel := widget.NewSelect([]string{"system", "light", "dark"}, nil)
+	themeSel.SetSelected(prefs.StringWithFallback(PrefTheme, "system"))
+	note := widget.NewLabel("A new database, cache directory or log level takes effect when regtracker starts again.")
+	note.Wrapping = fyne.TextWrapWord
+	note.Importance = widget.LowImportance
+	form := widget.NewForm(
+		widget.NewFormItem("Database", container.NewBorder(nil, nil, nil, openDB, db)),
+		widget.NewFormItem("Jenkins cache", cacheDir),
+		widget.NewFormItem("Cache limit (MB)", container.NewBorder(nil, nil, nil, clear, limit)),
+		widget.NewFormItem("", cacheInfo),
+		widget.NewFormItem("File dialogs", native),
+		widget.NewFormItem("Memory warning (MB)", memory),
+		widget.NewFormItem("Log level", level),
+		widget.NewFormItem("Theme", themeSel),
+		widget.NewFormItem("Jenkins tokens", widget.NewLabel("kept in "+u.credentialsWhere())),
+	)
+	d := dialog.NewCustomConfirm("Settings", "Save", "Cancel", container.NewBorder(nil, note, nil, nil, form), func(ok bool) {
+		if !ok {
+			return
+		}
+		prefs.SetString(PrefDatabase, strings.TrimSpace(db.Text))
+		prefs.SetString(PrefCacheDir, strings.TrimSpace(cacheDir.Text))
+		if n, err := strconv.ParseInt(strings.TrimSpace(limit.Text), 10, 64); err == nil && n > 0 {
+			prefs.SetInt(PrefCacheLimitMB, int(n))
+			u.opts.CacheLimit = n << 20
+		}
+		prefs.SetBool(PrefNativeDialogs, native.Checked)
+		u.opts.NativeDialogs = native.Checked
+		if n, err := strconv.ParseUint(strings.TrimSpace(memory.Text), 10, 64); err == nil {
+			prefs.SetInt(PrefMemoryMB, int(n))
+			u.sampler.RSSLimit = n << 20
+			u.opts.MemoryLimit = n << 20
+		}
+		prefs.SetString(PrefLogLevel, level.Selected)
+		prefs.SetString(PrefTheme, themeSel.Selected)
+		ApplyTheme(u.fyne, themeSel.Selected)
+		u.setStatus("Settings saved.")
+	}, u.win)
+	d.Resize(fyne.NewSize(720, 520))
+	d.Show()
+}
+
+// ApplyTheme sets the theme: "light", "dark", or "system" (follow the system).
+func ApplyTheme(a fyne.App, name string) {
+	switch name {
+	case "light":
+		a.Settings().SetTheme(&variantTheme{Theme: theme.DefaultTheme(), variant: theme.VariantLight})
+	case "dark":
+		a.Settings().SetTheme(&variantTheme{Theme: theme.DefaultTheme(), variant: theme.VariantDark})
+	default:
+		a.Settings().SetTheme(theme.DefaultTheme())
+	}
+}
+
+// variantTheme is the default theme held to one variant.
+type variantTheme struct {
+	fyne.Theme
+	variant fyne.ThemeVariant
+}
+
+func (t *variantTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
+	return t.Theme.Color(n, t.variant)
+}
