@@ -88,10 +88,21 @@ type jenkinsWizard struct {
 	glob       *widget.Entry
 	start      *widget.Button
 	client     *jenkins.Client
+	thenJob    string // a job to show once connected
 }
 
 // JenkinsWizard opens the Jenkins import dialog.
 func (u *App) JenkinsWizard() { u.openJenkinsWizard() }
+
+// JenkinsWizardFor opens the Jenkins import dialog connected to server as user (with
+// the token kept for them) and showing job's builds.
+func (u *App) JenkinsWizardFor(server, user, job string) {
+	w := u.openJenkinsWizard()
+	w.server.SetText(server)
+	w.user.SetText(user)
+	w.thenJob = job
+	w.testConnection()
+}
 
 func (u *App) openJenkinsWizard() *jenkinsWizard {
 	w := &jenkinsWizard{u: u, chosen: map[int64]bool{}, have: map[int64]bool{}}
@@ -285,6 +296,15 @@ func (w *jenkinsWizard) testConnection() {
 			if err := w.u.opts.Credentials.Set(c.Server(), strings.TrimSpace(w.user.Text), w.token.Text); err != nil {
 				w.status.SetText("Connected: Jenkins " + version + "; the token could not be kept: " + err.Error())
 			}
+		}
+		if w.thenJob != "" {
+			folder := ""
+			if i := strings.LastIndexByte(w.thenJob, '/'); i >= 0 {
+				folder = w.thenJob[:i]
+			}
+			w.browse(folder)
+			w.chooseJob(w.thenJob)
+			return
 		}
 		w.browse("")
 	})

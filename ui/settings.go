@@ -27,6 +27,9 @@ const (
 	PrefTheme         = "theme"
 )
 
+// OpenSettings shows the settings dialog.
+func (u *App) OpenSettings() { u.openSettings() }
+
 // openSettings shows the settings: where the data lives, the Jenkins cache, dialogs,
 // memory warning, log level and theme.
 func (u *App) openSettings() {

@@ -5,6 +5,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -18,7 +19,10 @@ import (
 	"fyne.io/fyne/v2/app"
 
 	"github.com/regtracker/regtracker/core"
+	"github.com/regtracker/regtracker/core/credentials"
 	"github.com/regtracker/regtracker/core/demo"
+	"github.com/regtracker/regtracker/core/jenkins"
+	"github.com/regtracker/regtracker/core/jenkins/jenkinstest"
 	"github.com/regtracker/regtracker/core/junit/junitgen"
 	"github.com/regtracker/regtracker/core/store"
 	"github.com/regtracker/regtracker/resources"
@@ -45,10 +49,13 @@ func main() {
 
 	a := app.NewWithID("io.github.regtracker.screenshots")
 	a.SetIcon(resources.Icon)
-	u := ui.New(ctx, a, st, ui.Options{LogPath: filepath.Join(tmp, "regtracker.log"), CacheDir: filepath.Join(tmp, "cache")})
+	creds := credentials.Open(filepath.Join(tmp, "config"))
+	creds.UseKeyring = false
+	u := ui.New(ctx, a, st, ui.Options{LogPath: filepath.Join(tmp, "regtracker.log"), CacheDir: filepath.Join(tmp, "cache"),
+		CacheLimit: jenkins.DefaultCacheLimit, MemoryLimit: 1 << 30, Credentials: creds})
 	go func() {
 		defer fyne.Do(a.Quit)
-		if err := script(ctx, u, st, tmp, *out); err != nil {
+		if err := script(ctx, u, st, creds, tmp, *out); err != nil {
 			log.Print(err)
 			os.Exit(1)
 		}
@@ -56,7 +63,7 @@ func main() {
 	u.Window().ShowAndRun()
 }
 
-func script(ctx context.Context, u *ui.App, st *store.Store, tmp, out string) error {
+func script(ctx context.Context, u *ui.App, st *store.Store, creds *credentials.Store, tmp, out string) error {
 	shot := func(name string) error {
 		time.Sleep(1200 * time.Millisecond) // let background reads land and the window settle
 		// ImageMagick reads the X server: what a person sees, window decorations aside.
@@ -135,6 +142,38 @@ func script(ctx context.Context, u *ui.App, st *store.Store, tmp, out string) er
 	// The monitor while the import still runs (1.5M cases take a few seconds).
 	fyne.Do(u.OpenMonitor)
 	if err := shot("monitor.png"); err != nil {
+		return err
+	}
+	// The Jenkins wizard against a stand-in server, and the settings.
+	time.Sleep(3 * time.Second) // the import above ends
+	srv := jenkinstest.New("ci", "token")
+	defer srv.Close()
+	for n := int64(40); n <= 52; n++ {
+		var buf bytes.Buffer
+		junitgen.Write(&buf, junitgen.Spec{Cases: 200, Seed: uint64(n)})
+		b := &jenkinstest.Build{Number: n, Result: "SUCCESS", Artifacts: map[string][]byte{"target/surefire-reports/TEST-vpn.xml": buf.Bytes()}}
+		if n%5 == 0 {
+			b.Result = "UNSTABLE"
+		}
+		if n == 52 {
+			b.Building, b.Result = true, ""
+		}
+		srv.AddBuild("team/vpn/nightly", b)
+	}
+	srv.AddBuild("team/vpn/weekly", &jenkinstest.Build{Number: 1, Result: "SUCCESS"})
+	srv.AddBuild("team/ike/nightly", &jenkinstest.Build{Number: 1, Result: "SUCCESS"})
+	creds.Set(srv.BaseURL(), "ci", "token")
+	fyne.Do(func() { u.JenkinsWizardFor(srv.BaseURL(), "ci", "team/vpn/nightly") })
+	if err := shot("jenkins-wizard.png"); err != nil {
+		return err
+	}
+	fyne.DoAndWait(func() {
+		for u.Window().Canvas().Overlays().Top() != nil {
+			u.Window().Canvas().Overlays().Remove(u.Window().Canvas().Overlays().Top())
+		}
+		u.OpenSettings()
+	})
+	if err := shot("settings.png"); err != nil {
 		return err
 	}
 	fyne.DoAndWait(u.Shutdown)
