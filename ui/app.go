@@ -105,6 +105,22 @@ func New(ctx context.Context, a fyne.App, st Store, opts Options) *App {
 	split.Offset = 0.24
 	u.win.SetContent(container.NewBorder(toolbar, u.status, nil, nil, split))
 
+	u.win.SetMainMenu(fyne.NewMainMenu(
+		fyne.NewMenu("File",
+			fyne.NewMenuItem("Import reports...", u.ImportWizard),
+			fyne.NewMenuItem("Import from Jenkins...", u.JenkinsWizard),
+			fyne.NewMenuItem("Fetch new builds of every remembered Jenkins job", u.FetchNewBuilds),
+			fyne.NewMenuItemSeparator(),
+			fyne.NewMenuItem("Load demo data", func() { u.loadDemo(nil) }),
+			fyne.NewMenuItem("Settings...", u.openSettings),
+		),
+		fyne.NewMenu("View",
+			fyne.NewMenuItem("Reload", u.Reload),
+			fyne.NewMenuItem("Resource monitor", u.openMonitor),
+			fyne.NewMenuItem("Diagnostics", u.runDiagnostics),
+		),
+		fyne.NewMenu("Help", fyne.NewMenuItem("About regtracker", u.about)),
+	))
 	c := u.win.Canvas()
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { u.ImportWizard() })
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { u.Reload() })

@@ -445,14 +445,20 @@ func (u *App) FetchNewBuilds() {
 		return
 	}
 	for _, m := range ms {
-		c, err := u.jenkinsClient(m.Server, m.User, "")
-		into, perr := core.ParseModuleRef(m.Into)
-		if err != nil || perr != nil {
-			u.showError("Fetching "+m.Job, errors.Join(err, perr))
-			continue
-		}
-		u.tasks.startFetch(c, fetch.Options{JenkinsJob: m.Job, Into: into, NewOnly: true, Glob: m.Glob})
+		u.fetchMapping(m)
 	}
+}
+
+// fetchMapping fetches the builds of one remembered Jenkins job newer than its module's
+// last job.
+func (u *App) fetchMapping(m mapping) {
+	c, err := u.jenkinsClient(m.Server, m.User, "")
+	into, perr := core.ParseModuleRef(m.Into)
+	if err != nil || perr != nil {
+		u.showError("Fetching "+m.Job, errors.Join(err, perr))
+		return
+	}
+	u.tasks.startFetch(c, fetch.Options{JenkinsJob: m.Job, Into: into, NewOnly: true, Glob: m.Glob})
 }
 
 // startFetch runs a Jenkins fetch as a task row.

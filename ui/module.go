@@ -113,6 +113,7 @@ func newModulePage(u *App, m core.ModuleRef) *modulePage {
 	p.rangeSel = widget.NewSelect([]string{"Last 20 jobs", "Last 50 jobs", "All jobs"}, func(string) { p.drawCharts() })
 	p.rangeSel.SetSelectedIndex(0)
 	flakyBtn := widget.NewButton("Flaky tests", func() { u.openFlaky(m) })
+
 	p.releases = NewChart("Pass rate of " + m.Module + " in each release")
 	p.releases.LineFormat = percent
 	p.releases.LineMax = 1
@@ -121,7 +122,13 @@ func newModulePage(u *App, m core.ModuleRef) *modulePage {
 	trend := container.NewGridWithColumns(2, p.results, container.NewGridWithRows(2, p.changes, p.durations))
 	across := container.NewBorder(p.releasesNote, nil, nil, nil, p.releases)
 	tabs := container.NewAppTabs(container.NewTabItem("Trend", trend), container.NewTabItem("Across releases", across))
-	charts := container.NewBorder(container.NewHBox(widget.NewLabel("Show"), p.rangeSel, flakyBtn), nil, nil, nil, tabs)
+	tools := container.NewHBox(widget.NewLabel("Show"), p.rangeSel, flakyBtn)
+	for _, mp := range u.mappings() {
+		if mp.Into == m.String() {
+			tools.Add(widget.NewButtonWithIcon("Fetch new builds of "+mp.Job, theme.MediaReplayIcon(), func() { u.fetchMapping(mp) }))
+		}
+	}
+	charts := container.NewBorder(tools, nil, nil, nil, tabs)
 	split := container.NewVSplit(charts, p.table)
 	split.Offset = 0.55
 	p.object = container.NewBorder(container.NewVBox(title, p.header, hint), nil, nil, nil, split)

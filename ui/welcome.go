@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -29,7 +30,9 @@ func (u *App) showWelcome() {
 
 // loadDemo fills the database with the demo history in the background.
 func (u *App) loadDemo(btn *widget.Button) {
-	btn.Disable()
+	if btn != nil {
+		btn.Disable()
+	}
 	bar := widget.NewProgressBarInfinite()
 	u.setStatus("Loading the demo history...")
 	u.content.Objects = append(u.content.Objects, container.NewVBox(bar))
@@ -44,8 +47,10 @@ func (u *App) loadDemo(btn *widget.Button) {
 	}, func(err error) {
 		bar.Stop()
 		if err != nil {
-			btn.Enable()
-			u.showError("Loading the demo history", err)
+			if btn != nil {
+				btn.Enable()
+			}
+			u.showError("Loading the demo history", fmt.Errorf("%w (the demo fills a new database: open one in Settings)", err))
 			return
 		}
 		u.Reload()
