@@ -38,19 +38,8 @@ func BenchmarkFetch1M(b *testing.B) {
 		b.Fatal(err)
 	}
 	var peak monitor.Peak
-	stop := make(chan struct{})
-	go func() {
-		t := time.NewTicker(50 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-				peak.Sample()
-			}
-		}
-	}()
+	sampling, stop := context.WithCancel(context.Background())
+	go peak.SampleEvery(sampling, 50*time.Millisecond)
 	b.SetBytes(fi.Size())
 	var cases int64
 	for i := 0; b.Loop(); i++ {
@@ -71,7 +60,7 @@ func BenchmarkFetch1M(b *testing.B) {
 		b.StartTimer()
 		cases += res.Imported[0].Tests
 	}
-	close(stop)
+	stop()
 	rss, heap := peak.Max()
 	b.ReportMetric(float64(cases)/b.Elapsed().Seconds(), "cases/s")
 	b.ReportMetric(float64(rss)/(1<<20), "peakRSS-MiB")

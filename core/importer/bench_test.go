@@ -76,20 +76,11 @@ func benchmarkImport(b *testing.B, path string, fn importFunc) {
 	}
 	b.SetBytes(fi.Size())
 	var peak monitor.Peak
-	stop := make(chan struct{})
+	sampling, stop := context.WithCancel(context.Background())
 	sampled := make(chan struct{})
 	go func() {
 		defer close(sampled)
-		t := time.NewTicker(50 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-				peak.Sample()
-			}
-		}
+		peak.SampleEvery(sampling, 50*time.Millisecond)
 	}()
 	ref := core.JobRef{ModuleRef: core.ModuleRef{Release: "7.0", Module: "vpn"}, Number: 1}
 	var cases int64
@@ -109,7 +100,7 @@ func benchmarkImport(b *testing.B, path string, fn importFunc) {
 		b.StartTimer()
 		cases += job.Tests
 	}
-	close(stop)
+	stop()
 	<-sampled
 	rss, heap := peak.Max()
 	b.ReportMetric(float64(cases)/b.Elapsed().Seconds(), "cases/s")

@@ -3,9 +3,11 @@
 package monitor
 
 import (
+	"context"
 	"os"
 	"runtime/metrics"
 	"sync"
+	"time"
 
 	"github.com/shirou/gopsutil/v4/process"
 )
@@ -68,4 +70,18 @@ func (p *Peak) Max() (rss, heap uint64) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.rss, p.heap
+}
+
+// SampleEvery samples every d until ctx ends.
+func (p *Peak) SampleEvery(ctx context.Context, d time.Duration) {
+	t := time.NewTicker(d)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			p.Sample()
+		}
+	}
 }

@@ -190,13 +190,9 @@ type RunInfo struct {
 // positions TestState.Seq gives); results without a message are left out. It reads the
 // job's range of result texts once, which beats a lookup per result when many are asked.
 func (s *Store) Messages(ctx context.Context, job core.JobRef, seqs []uint32) (map[uint32]string, error) {
-	var first, last int64
-	err := s.db.QueryRowContext(ctx, "SELECT j.first_result, j.last_result"+jobsFrom+
-		" WHERE r.name = ? AND m.name = ? AND j.number = ?", job.Release, job.Module, job.Number).Scan(&first, &last)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("job %s: %w", job, core.ErrNotFound)
-	} else if err != nil {
-		return nil, describe(err)
+	first, last, err := s.resultRange(ctx, job)
+	if err != nil {
+		return nil, err
 	}
 	out := make(map[uint32]string, len(seqs))
 	if len(seqs) == 0 {

@@ -136,6 +136,16 @@ func (s *Store) IntegrityCheck(ctx context.Context) ([]string, error) {
 	return problems, describe(rows.Err())
 }
 
+// resultRange is the id range of a job's results.
+func (s *Store) resultRange(ctx context.Context, job core.JobRef) (first, last int64, err error) {
+	err = s.db.QueryRowContext(ctx, "SELECT j.first_result, j.last_result"+jobsFrom+
+		" WHERE r.name = ? AND m.name = ? AND j.number = ?", job.Release, job.Module, job.Number).Scan(&first, &last)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, 0, fmt.Errorf("job %s: %w", job, core.ErrNotFound)
+	}
+	return first, last, describe(err)
+}
+
 // ResultRow is one result as the results table shows it.
 type ResultRow struct {
 	ID       int64 // results.id, for ResultDetail
@@ -166,13 +176,9 @@ type ResultFilter struct {
 // ResultIDs returns the ids of a job's results that pass filter, in order. Without a
 // name filter or a name order it reads only the results table.
 func (s *Store) ResultIDs(ctx context.Context, job core.JobRef, f ResultFilter, order ResultOrder, desc bool) ([]int64, error) {
-	var first, last int64
-	err := s.db.QueryRowContext(ctx, "SELECT j.first_result, j.last_result"+jobsFrom+
-		" WHERE r.name = ? AND m.name = ? AND j.number = ?", job.Release, job.Module, job.Number).Scan(&first, &last)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("job %s: %w", job, core.ErrNotFound)
-	} else if err != nil {
-		return nil, describe(err)
+	first, last, err := s.resultRange(ctx, job)
+	if err != nil {
+		return nil, err
 	}
 	q := "SELECT x.id FROM results x"
 	if f.Name != "" || order == ByName {
