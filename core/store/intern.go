@@ -47,15 +47,11 @@ func (w *JobWriter) intern(ctx context.Context, table string, keys []int64, valu
 	for i, v := range values {
 		w.args = append(w.args, keys[i], v)
 	}
-	insert, err := w.stmt(ctx, table, 2, len(values))
+	n, err := w.bulkExec(ctx, table, 2, len(values))
 	if err != nil {
 		return err
 	}
-	res, err := insert.ExecContext(ctx, w.args...)
-	if err != nil {
-		return describe(err)
-	}
-	if n, err := res.RowsAffected(); err == nil && n == int64(len(values)) {
+	if n == int64(len(values)) {
 		return nil // all new: no key was taken
 	}
 	verify, err := w.stmt(ctx, "verify "+table, 2, len(values))
