@@ -1,10 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // An interned table (tests, texts) stores each distinct value once under a key derived
@@ -43,9 +45,15 @@ var interned = map[string]internTable{
 // taken by another value with the key the value got.
 func (w *JobWriter) intern(ctx context.Context, table string, keys []int64, values []string) error {
 	t := interned[table]
+	// In key order, each row lands next to the one before it in the B-tree.
+	w.order = w.order[:0]
+	for i := range values {
+		w.order = append(w.order, i)
+	}
+	slices.SortFunc(w.order, func(a, b int) int { return cmp.Compare(keys[a], keys[b]) })
 	w.args = w.args[:0]
-	for i, v := range values {
-		w.args = append(w.args, keys[i], v)
+	for _, i := range w.order {
+		w.args = append(w.args, keys[i], values[i])
 	}
 	n, err := w.bulkExec(ctx, table, 2, len(values))
 	if err != nil {

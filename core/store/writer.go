@@ -38,6 +38,7 @@ type JobWriter struct {
 	stmts       map[stmtKey]*sql.Stmt
 	raw         map[stmtKey]driver.Stmt // used inside w.conn.Raw only (see bulkExec)
 	nargs       []driver.NamedValue
+	order       []int // scratch: a chunk's rows in key order
 	args        []any
 	keys        []int64          // scratch: keys of a chunk's tests, then of its texts
 	values      []string         // scratch: their values
