@@ -38,7 +38,8 @@ type JobWriter struct {
 	stmts       map[stmtKey]*sql.Stmt
 	raw         map[stmtKey]driver.Stmt // used inside w.conn.Raw only (see bulkExec)
 	nargs       []driver.NamedValue
-	order       []int // scratch: a chunk's rows in key order
+	order       []int           // scratch: a chunk's rows in key order
+	known       map[string]bool // table -> the last chunk's values were all stored already
 	args        []any
 	keys        []int64          // scratch: keys of a chunk's tests, then of its texts
 	values      []string         // scratch: their values
@@ -69,7 +70,7 @@ func (s *Store) BeginJob(ctx context.Context, ref core.JobRef, opts core.WriteOp
 	if err != nil {
 		return nil, err
 	}
-	w := &JobWriter{conn: conn, release: release, ref: ref, opts: opts, started: t0, stmts: map[stmtKey]*sql.Stmt{}, raw: map[stmtKey]driver.Stmt{}, classes: map[string]int64{}}
+	w := &JobWriter{conn: conn, release: release, ref: ref, opts: opts, started: t0, stmts: map[stmtKey]*sql.Stmt{}, raw: map[stmtKey]driver.Stmt{}, classes: map[string]int64{}, known: map[string]bool{}}
 	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", writerCacheKiB)); err != nil {
 		release()
 		return nil, describe(err)
