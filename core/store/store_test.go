@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -327,5 +328,31 @@ func TestResultIDsRowsAndDetail(t *testing.T) {
 	d, err := s.ResultDetail(ctx, all[4])
 	if err != nil || !reflect.DeepEqual(d, sample[4]) {
 		t.Errorf("detail %+v %v", d, err)
+	}
+}
+
+// TestCollisionInAChunkOfKnownTests: a job whose tests are stored already (so chunks are
+// verified before they are inserted) meets a new test whose key another test holds.
+func TestCollisionInAChunkOfKnownTests(t *testing.T) {
+	s := openTemp(t)
+	var first []core.Result
+	for i := range 700 {
+		first = append(first, core.Result{Classname: "vpn.BigTest", Name: fmt.Sprintf("case%04d", i)})
+	}
+	writeJob(t, s, ref("7.0", "vpn", 1), core.WriteOptions{}, first)
+	var classID int64
+	s.db.QueryRow("SELECT id FROM classes WHERE name = 'vpn.BigTest'").Scan(&classID)
+	if _, err := s.db.Exec("INSERT INTO tests (key, name) VALUES (?, 'impostor')", testKey(classID, "newcomer")); err != nil {
+		t.Fatal(err)
+	}
+	second := append(append([]core.Result{}, first[:600]...), core.Result{Classname: "vpn.BigTest", Name: "newcomer", Status: core.Failed})
+	second = append(second, first[600:]...)
+	writeJob(t, s, ref("7.0", "vpn", 2), core.WriteOptions{}, second)
+	rs, err := s.Results(ctx, ref("7.0", "vpn", 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 701 || rs[600].Name != "newcomer" || rs[600].Status != core.Failed || rs[599].Name != "case0599" || rs[700].Name != "case0699" {
+		t.Errorf("read back %d results; around the newcomer: %+v %+v", len(rs), rs[599], rs[600])
 	}
 }
