@@ -62,9 +62,9 @@ func newResultsView(u *App, ref core.JobRef) *resultsView {
 	v.table = widget.NewTableWithHeaders(
 		func() (int, int) { return len(v.ids), 4 },
 		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
+			c := newRowCell(v.openHistory)
+			c.Truncation = fyne.TextTruncateEllipsis
+			return c
 		},
 		v.updateCell)
 	v.table.ShowHeaderColumn = false
@@ -195,8 +195,17 @@ func (v *resultsView) loadPage(page int) {
 	})
 }
 
+// openHistory opens the history of the test of row i (a double click).
+func (v *resultsView) openHistory(i int) {
+	if r, ok := v.row(i); ok {
+		v.u.openHistory(v.ref.ModuleRef, r.Test)
+	}
+}
+
 func (v *resultsView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
-	l := o.(*widget.Label)
+	cell := o.(*rowCell)
+	cell.row = id.Row
+	l := &cell.Label
 	r, ok := v.row(id.Row)
 	l.Importance = widget.MediumImportance
 	l.Alignment = fyne.TextAlignLeading

@@ -249,9 +249,19 @@ func TestJobPageShowsTheRegressionsAndTheFilterNarrowsResults(t *testing.T) {
 	if row := onUI(func() string {
 		o := v.table.CreateCell()
 		v.updateCell(widget.TableCellID{Row: 0, Col: 1}, o)
-		return o.(*widget.Label).Text
+		return o.(*rowCell).Text
 	}); row != "failed" {
 		t.Errorf("first row's status %q", row)
+	}
+	// A double click on a result opens its test's history.
+	before := onUI(func() fyne.CanvasObject { return u.page })
+	uiDo(func() {
+		o := v.table.CreateCell()
+		v.updateCell(widget.TableCellID{Row: 0, Col: 0}, o)
+		test.DoubleTap(o.(*rowCell))
+	})
+	if onUI(func() bool { return u.page == nil || u.page == before }) {
+		t.Error("double-clicking a result did not open its history")
 	}
 }
 
