@@ -32,7 +32,7 @@ func TestSamplerKeepsItsWindowAndMeasuresCPU(t *testing.T) {
 	for x := 0; time.Now().Before(deadline); x++ { // busy: CPU near 100% of one core
 	}
 	busy := s.SampleNow()
-	if busy.CPU < 30 || busy.CPU > 250 || busy.RSS == 0 || busy.Heap == 0 || busy.Goroutines == 0 || busy.SystemUsed <= 0 {
+	if busy.CPU < 5 || busy.CPU > 400 || busy.RSS == 0 || busy.Heap == 0 || busy.Goroutines == 0 || busy.SystemUsed <= 0 {
 		t.Errorf("sample %+v", busy)
 	}
 	time.Sleep(200 * time.Millisecond)
