@@ -211,7 +211,7 @@ func startImport(t *testing.T) (cmd *exec.Cmd, db string, stderr *lockedBuffer) 
 	dir := t.TempDir()
 	db = filepath.Join(dir, "t.db")
 	report := filepath.Join(dir, "big.xml")
-	writeReport(t, report, 600_000)
+	writeReport(t, report, 1_000_000)
 	// A first job, which must survive what happens to the second.
 	if code, _, errOut := run(t, "import", "--db", db, "--job", "7.0/vpn/1", report); code != ExitOK {
 		t.Fatal(errOut)
@@ -223,7 +223,7 @@ func startImport(t *testing.T) (cmd *exec.Cmd, db string, stderr *lockedBuffer) 
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// The first progress line comes after about 100 ms of importing (600,000 cases take
+	// The first progress line comes after about 100 ms of importing (1,000,000 cases take
 	// seconds); give the writer a moment more.
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
@@ -249,7 +249,7 @@ func checkOnlyFirstJob(t *testing.T, db string) {
 		t.Errorf("integrity_check: %v %v", problems, err)
 	}
 	jobs, err := s.Jobs(context.Background(), nil)
-	if err != nil || len(jobs) != 1 || jobs[0].Number != 1 || jobs[0].Tests != 600_000 {
+	if err != nil || len(jobs) != 1 || jobs[0].Number != 1 || jobs[0].Tests != 1_000_000 {
 		t.Errorf("jobs after the interrupted import: %v %v", jobs, err)
 	}
 }
