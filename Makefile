@@ -14,6 +14,9 @@ DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxran
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
+# The version is FyneApp.toml's; the About dialog and the log show it.
+VERSION := $(shell sed -n 's/^ *Version *= *"\(.*\)"/\1/p' FyneApp.toml)
+
 .PHONY: all deps build run cli test test-short bench fuzz lint screenshots package install clean
 
 all: build
@@ -32,7 +35,7 @@ deps:
 
 ## build: the desktop app and the command line tool into bin/
 build: deps
-	$(GO) build -o $(BIN)/regtracker ./cmd/regtracker
+	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN)/regtracker ./cmd/regtracker
 	CGO_ENABLED=0 $(GO) build -o $(BIN)/regtracker-cli ./cmd/regtracker-cli
 
 ## cli: only the command line tool (no system packages needed)

@@ -25,6 +25,10 @@ import (
 	"github.com/regtracker/regtracker/ui"
 )
 
+// version is set by the Makefile from FyneApp.toml (-ldflags -X main.version=...);
+// packaged builds carry it in Fyne's own metadata.
+var version string
+
 func main() {
 	dbPath := flag.String("db", "", "database file (default: the one chosen in Settings, else the same as regtracker-cli's)")
 	nativeDialogs := flag.Bool("native-dialogs", true, "use the system's file dialogs")
@@ -33,6 +37,9 @@ func main() {
 	if runtime.GOOS == "linux" && os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
 		fmt.Fprintln(os.Stderr, "regtracker: no display (DISPLAY and WAYLAND_DISPLAY are unset); without a screen use regtracker-cli, the same tool for the command line")
 		os.Exit(1)
+	}
+	if version != "" {
+		app.SetMetadata(fyne.AppMetadata{ID: "io.github.regtracker", Name: "regtracker", Version: version, Build: 1, Icon: resources.Icon})
 	}
 	a := app.NewWithID("io.github.regtracker")
 	a.SetIcon(resources.Icon)
