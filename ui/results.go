@@ -180,14 +180,14 @@ func (v *resultsView) loadPage(page int) {
 		return
 	}
 	v.loading[page] = true
-	q := v.query
+	q := v.shown // the query these ids answer; a newer answer replaces the pages
 	ids := v.ids[page*resultsPage : min((page+1)*resultsPage, len(v.ids))]
 	var rows []store.ResultRow
 	v.u.background(func(ctx context.Context) (err error) {
 		rows, err = v.u.store.ResultRows(ctx, ids)
 		return err
 	}, func(err error) {
-		if q != v.query || err != nil {
+		if q != v.shown || err != nil {
 			return
 		}
 		v.pages[page] = rows

@@ -265,6 +265,30 @@ func TestJobPageShowsTheRegressionsAndTheFilterNarrowsResults(t *testing.T) {
 	}
 }
 
+// A page of rows asked for while a new filter's query runs belongs to the old
+// filter; it must never be shown as the new filter's rows.
+func TestResultsNeverShowRowsOfAnEarlierFilter(t *testing.T) {
+	st := openStore(t)
+	importInto(t, st, "7.0/vpn/1", junitgen.Spec{Cases: 2000, Seed: 1})
+	ref := core.JobRef{ModuleRef: core.ModuleRef{Release: "7.0", Module: "vpn"}, Number: 1}
+	u := newApp(t, st)
+	v := onUI(func() *resultsView { return newResultsView(u, ref) })
+	uiDo(v.start)
+	waitFor(t, "all results", func() bool { return len(v.ids) == 2000 })
+	for i, want := range []string{"failed", "passed", "failed", "passed", "failed", "passed", "failed", "passed"} {
+		uiDo(func() {
+			v.status.SetSelected(strings.ToUpper(want[:1]) + want[1:])
+			v.row(0) // the table asks for the rows still shown while the query runs
+		})
+		q := onUI(func() int { return v.query })
+		waitFor(t, "the filtered results", func() bool { return v.shown == q })
+		waitFor(t, "a page of rows", func() bool { _, ok := v.row(0); return ok })
+		if r := onUI(func() store.ResultRow { r, _ := v.row(0); return r }); statusWord(r.Status, r.Flaky) != want {
+			t.Fatalf("step %d: filtered by %s, first row is %s", i, want, statusWord(r.Status, r.Flaky))
+		}
+	}
+}
+
 func TestModulePageOpensAJobOnDoubleClick(t *testing.T) {
 	st := openStore(t)
 	importInto(t, st, "7.0/vpn/1", junitgen.Spec{Cases: 100, Seed: 1})
