@@ -5,8 +5,6 @@ import (
 	"image/color"
 	"time"
 
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/theme"
 
 	"github.com/regtracker/regtracker/core"
@@ -50,13 +48,6 @@ func statusMark(s core.Status, flaky bool) string {
 		return "–"
 	}
 	return "✓"
-}
-
-// statusText is a coloured status word.
-func statusText(s core.Status, flaky bool) *canvas.Text {
-	t := canvas.NewText(statusWord(s, flaky), statusColor(s, flaky))
-	t.TextStyle = fyne.TextStyle{Bold: true}
-	return t
 }
 
 func percent(v float64) string { return fmt.Sprintf("%.1f%%", 100*v) }

@@ -392,7 +392,7 @@ func startReporter(ctx context.Context, c *counters, peak *monitor.Peak, opts Op
 
 // chooseNumber picks the job number when none was given.
 func chooseNumber(ctx context.Context, st Store, m core.ModuleRef, firstPath string) (int64, error) {
-	if n, ok := NumberFromPath(firstPath); ok && firstPath != "" {
+	if n, ok := NumberFromPath(firstPath); ok {
 		return n, nil
 	}
 	last, err := st.LastNumber(ctx, m)

@@ -244,10 +244,11 @@ type JobTestState struct {
 
 // TestHistory returns the state of the test key in every job of module, by number.
 func (s *Store) TestHistory(ctx context.Context, module core.ModuleRef, key int64) ([]JobTestState, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT "+jobColumns+`, j.first_result,
-		(SELECT jt.first_key FROM job_tests jt WHERE jt.job_id = j.id AND jt.first_key <= ?1 ORDER BY jt.first_key DESC LIMIT 1),
-		(SELECT jt.data FROM job_tests jt WHERE jt.job_id = j.id AND jt.first_key <= ?1 ORDER BY jt.first_key DESC LIMIT 1)`+
-		jobsFrom+` WHERE r.name = ?2 AND m.name = ?3 ORDER BY j.number`, key, module.Release, module.Module)
+	// Per job, the one chunk that would hold the key: the last starting at or before it.
+	rows, err := s.db.QueryContext(ctx, "SELECT "+jobColumns+", j.first_result, jt.first_key, jt.data"+jobsFrom+`
+		LEFT JOIN job_tests jt ON jt.job_id = j.id AND jt.first_key =
+			(SELECT max(c.first_key) FROM job_tests c WHERE c.job_id = j.id AND c.first_key <= ?1)
+		WHERE r.name = ?2 AND m.name = ?3 ORDER BY j.number`, key, module.Release, module.Module)
 	if err != nil {
 		return nil, describe(err)
 	}
