@@ -31,9 +31,9 @@ type Store interface {
 	LastNumber(ctx context.Context, module core.ModuleRef) (int64, error)
 	Jobs(ctx context.Context, module *core.ModuleRef) ([]core.Job, error)
 	Path() string
-	ResultIDs(ctx context.Context, job core.JobRef, f store.ResultFilter, order store.ResultOrder, desc bool) ([]int64, error)
-	ResultRows(ctx context.Context, ids []int64) ([]store.ResultRow, error)
-	ResultDetail(ctx context.Context, id int64) (core.Result, error)
+	ResultIDs(ctx context.Context, job core.JobRef, f store.ResultFilter, order store.ResultOrder, desc bool) ([]uint32, error)
+	ResultRows(ctx context.Context, job core.JobRef, seqs []uint32) ([]store.ResultRow, error)
+	ResultDetail(ctx context.Context, job core.JobRef, seq uint32) (core.Result, error)
 	monitor.DiagnoseStore
 }
 

@@ -35,9 +35,9 @@ type resultsView struct {
 	selectedTest *core.TestID
 
 	started bool
-	query   int // increases with each new query; late answers to older ones are dropped
-	shown   int // the query whose answer the table shows
-	ids     []int64
+	query   int      // increases with each new query; late answers to older ones are dropped
+	shown   int      // the query whose answer the table shows
+	ids     []uint32 // positions of the results shown, in the job
 	pages   map[int][]store.ResultRow
 	loading map[int]bool
 }
@@ -143,7 +143,7 @@ func (v *resultsView) reload() {
 	q := v.query
 	f, order := v.request()
 	v.count.SetText("Searching...")
-	var ids []int64
+	var ids []uint32
 	v.u.background(func(ctx context.Context) (err error) {
 		ids, err = v.u.store.ResultIDs(ctx, v.ref, f, order, order == store.ByDuration)
 		return err
@@ -184,7 +184,7 @@ func (v *resultsView) loadPage(page int) {
 	ids := v.ids[page*resultsPage : min((page+1)*resultsPage, len(v.ids))]
 	var rows []store.ResultRow
 	v.u.background(func(ctx context.Context) (err error) {
-		rows, err = v.u.store.ResultRows(ctx, ids)
+		rows, err = v.u.store.ResultRows(ctx, v.ref, ids)
 		return err
 	}, func(err error) {
 		if q != v.shown || err != nil {
@@ -244,7 +244,7 @@ func (v *resultsView) selected(i int) {
 	}
 	var res core.Result
 	v.u.background(func(ctx context.Context) (err error) {
-		res, err = v.u.store.ResultDetail(ctx, r.ID)
+		res, err = v.u.store.ResultDetail(ctx, v.ref, r.Seq)
 		return err
 	}, func(err error) {
 		if err != nil {

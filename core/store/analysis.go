@@ -1,10 +1,10 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -18,45 +18,6 @@ const lookupBatch = 500
 
 // inClause returns "(?,?,...)" for n values.
 func inClause(n int) string { return "(" + strings.TrimSuffix(strings.Repeat("?,", n), ",") + ")" }
-
-// TestNames returns the identities of test keys.
-func (s *Store) TestNames(ctx context.Context, keys []int64) (map[int64]core.TestID, error) {
-	names := make(map[int64]string, len(keys))
-	classes := map[int64]string{}
-	err := s.lookupEach(ctx, "SELECT key, name FROM tests WHERE key IN ", keys, func(rows *sql.Rows) error {
-		var k int64
-		var name string
-		if err := rows.Scan(&k, &name); err != nil {
-			return err
-		}
-		names[k], classes[k>>32] = name, ""
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	ids := make([]int64, 0, len(classes))
-	for id := range classes {
-		ids = append(ids, id)
-	}
-	err = s.lookupEach(ctx, "SELECT id, name FROM classes WHERE id IN ", ids, func(rows *sql.Rows) error {
-		var id int64
-		var name string
-		if err := rows.Scan(&id, &name); err != nil {
-			return err
-		}
-		classes[id] = name
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[int64]core.TestID, len(names))
-	for k, n := range names {
-		out[k] = core.TestID{Classname: classes[k>>32], Name: n}
-	}
-	return out, nil
-}
 
 func int64Args(vs []int64) []any {
 	args := make([]any, len(vs))
@@ -114,41 +75,6 @@ func eachRow(rows *sql.Rows, fn func(*sql.Rows) error) error {
 	return describe(rows.Err())
 }
 
-// TestKey finds the key of a test identity; an error wrapping core.ErrNotFound when no
-// job ever had it.
-func (s *Store) TestKey(ctx context.Context, id core.TestID) (int64, error) {
-	notFound := fmt.Errorf("test %s: %w", id, core.ErrNotFound)
-	classID, key := int64(0), classKey(id.Classname)
-	for range 1000 {
-		var name string
-		err := s.db.QueryRowContext(ctx, "SELECT id, name FROM classes WHERE key = ?", key).Scan(&classID, &name)
-		if errors.Is(err, sql.ErrNoRows) {
-			return 0, notFound
-		} else if err != nil {
-			return 0, describe(err)
-		}
-		if name == id.Classname {
-			break
-		}
-		key = nextKey(key)
-	}
-	key = testKey(classID, id.Name)
-	for range 1000 {
-		var name string
-		err := s.db.QueryRowContext(ctx, "SELECT name FROM tests WHERE key = ?", key).Scan(&name)
-		if errors.Is(err, sql.ErrNoRows) {
-			return 0, notFound
-		} else if err != nil {
-			return 0, describe(err)
-		}
-		if name == id.Name {
-			return key, nil
-		}
-		key = nextTestKey(key)
-	}
-	return 0, notFound
-}
-
 // Base returns the job numbered highest below job in its module: its default base.
 // ok is false when job is the module's first.
 func (s *Store) Base(ctx context.Context, job core.JobRef) (base core.JobRef, ok bool, err error) {
@@ -190,7 +116,7 @@ type RunInfo struct {
 // positions TestState.Seq gives); results without a message are left out. It reads the
 // job's range of result texts once, which beats a lookup per result when many are asked.
 func (s *Store) Messages(ctx context.Context, job core.JobRef, seqs []uint32) (map[uint32]string, error) {
-	first, last, err := s.resultRange(ctx, job)
+	id, _, err := s.jobID(ctx, job)
 	if err != nil {
 		return nil, err
 	}
@@ -198,40 +124,28 @@ func (s *Store) Messages(ctx context.Context, job core.JobRef, seqs []uint32) (m
 	if len(seqs) == 0 {
 		return out, nil
 	}
-	wanted := make(map[uint32]bool, len(seqs))
-	for _, q := range seqs {
-		wanted[q] = true
-	}
-	textOf := map[int64][]uint32{} // message key -> the positions that have it
-	err = s.queryEach(ctx, func(rows *sql.Rows) error {
-		var id, key int64
-		if err := rows.Scan(&id, &key); err != nil {
-			return err
-		}
-		if q := uint32(id - first); wanted[q] {
-			textOf[key] = append(textOf[key], q)
-		}
-		return nil
-	}, "SELECT result_id, message FROM result_texts WHERE result_id BETWEEN ? AND ? AND message IS NOT NULL", first, last)
+	cols, err := s.readResults(ctx, id, true)
 	if err != nil {
 		return nil, err
 	}
-	keys := make([]int64, 0, len(textOf))
-	for k := range textOf {
-		keys = append(keys, k)
+	keyOf := make(map[uint32]int64, len(seqs))
+	var keys []int64
+	for _, q := range seqs {
+		if int(q) < cols.len() {
+			if k := cols.textsOf(int(q))[0]; k != 0 {
+				keyOf[q] = k
+				keys = append(keys, k)
+			}
+		}
 	}
-	err = s.lookupEach(ctx, "SELECT key, body FROM texts WHERE key IN ", keys, func(rows *sql.Rows) error {
-		var key int64
-		var body string
-		if err := rows.Scan(&key, &body); err != nil {
-			return err
-		}
-		for _, q := range textOf[key] {
-			out[q] = body
-		}
-		return nil
-	})
-	return out, err
+	bodies, err := s.textBodies(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	for q, k := range keyOf {
+		out[q] = bodies[k]
+	}
+	return out, nil
 }
 
 // JobTestState is one test's state in one job of a module, for its history.
@@ -245,39 +159,38 @@ type JobTestState struct {
 // TestHistory returns the state of the test key in every job of module, by number.
 func (s *Store) TestHistory(ctx context.Context, module core.ModuleRef, key int64) ([]JobTestState, error) {
 	// Per job, the one chunk that would hold the key: the last starting at or before it.
-	rows, err := s.db.QueryContext(ctx, "SELECT "+jobColumns+", j.first_result, jt.first_key, jt.data"+jobsFrom+`
-		LEFT JOIN job_tests jt ON jt.job_id = j.id AND jt.first_key =
-			(SELECT max(c.first_key) FROM job_tests c WHERE c.job_id = j.id AND c.first_key <= ?1)
+	rows, err := s.db.QueryContext(ctx, "SELECT "+jobColumns+", j.id, jt.first_key, jt.data"+jobsFrom+`
+		LEFT JOIN job_states jt ON jt.job_id = j.id AND jt.first_key =
+			(SELECT max(c.first_key) FROM job_states c WHERE c.job_id = j.id AND c.first_key <= ?1)
 		WHERE r.name = ?2 AND m.name = ?3 ORDER BY j.number`, key, module.Release, module.Module)
 	if err != nil {
 		return nil, describe(err)
 	}
 	defer rows.Close()
 	var out []JobTestState
-	var firsts []int64
+	var jobIDs []int64
 	var buf []TestState
+	var raw []byte
 	for rows.Next() {
 		var h JobTestState
-		var first int64
+		var jobID int64
 		var chunkKey sql.NullInt64
 		var data []byte
-		j, err := scanJob(rows, &first, &chunkKey, &data)
+		j, err := scanJob(rows, &jobID, &chunkKey, &data)
 		if err != nil {
 			return nil, describe(err)
 		}
 		h.Job = j
 		if chunkKey.Valid {
-			if buf, err = decodeChunk(buf[:0], chunkKey.Int64, data); err != nil {
+			if buf, err = decodeStates(buf[:0], chunkKey.Int64, data, &raw); err != nil {
 				return nil, err
 			}
-			for _, st := range buf {
-				if st.Key == key {
-					h.State, h.Present = st, true
-				}
+			if i, ok := slices.BinarySearchFunc(buf, key, func(st TestState, k int64) int { return cmp.Compare(st.Key, k) }); ok {
+				h.State, h.Present = buf[i], true
 			}
 		}
 		out = append(out, h)
-		firsts = append(firsts, first)
+		jobIDs = append(jobIDs, jobID)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, describe(err)
@@ -287,12 +200,17 @@ func (s *Store) TestHistory(ctx context.Context, module core.ModuleRef, key int6
 		if !out[i].Present {
 			continue
 		}
-		id := firsts[i] + int64(out[i].State.Seq)
-		err := s.db.QueryRowContext(ctx, `SELECT x.duration, coalesce(t.body, '') FROM results x
-			LEFT JOIN result_texts rt ON rt.result_id = x.id LEFT JOIN texts t ON t.key = rt.message
-			WHERE x.id = ?`, id).Scan(&out[i].Duration, &out[i].Message)
+		cols, at, err := s.readResultAt(ctx, jobIDs[i], out[i].State.Seq)
 		if err != nil {
-			return nil, describe(err)
+			return nil, err
+		}
+		out[i].Duration = cols.seconds(at)
+		if m := cols.textsOf(at)[0]; m != 0 {
+			bodies, err := s.textBodies(ctx, []int64{m})
+			if err != nil {
+				return nil, err
+			}
+			out[i].Message = bodies[m]
 		}
 	}
 	return out, nil

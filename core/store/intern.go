@@ -9,7 +9,7 @@ import (
 	"slices"
 )
 
-// An interned table (tests, texts) stores each distinct value once under a key derived
+// An interned table (texts) stores each distinct value once under a key derived
 // from its hash (see keys.go): rows of (key, value). Writing a batch is one INSERT OR
 // IGNORE, which needs no statement journal. When SQLite reports every row inserted, the
 // keys are the values' own. When some rows were ignored (the value was there already, or
@@ -25,13 +25,6 @@ type internTable struct {
 }
 
 var interned = map[string]internTable{
-	"tests": {
-		insertHead: "INSERT OR IGNORE INTO tests (key, name) VALUES ",
-		verifyHead: "SELECT count(*) FROM (VALUES ",
-		verifyTail: ") v JOIN tests t ON t.key = v.column1 AND t.name = v.column2",
-		lookup:     "SELECT name FROM tests WHERE key = ?",
-		next:       nextTestKey,
-	},
 	"texts": {
 		insertHead: "INSERT OR IGNORE INTO texts (key, body) VALUES ",
 		verifyHead: "SELECT count(*) FROM (VALUES ",
@@ -130,60 +123,6 @@ func (w *JobWriter) place(ctx context.Context, t internTable, table string, key 
 		key = t.next(key)
 	}
 	return 0, fmt.Errorf("%s: no free key after 1000 probes for %.40q", table, value)
-}
-
-// classCacheSize bounds the classes a writer remembers; past it the cache starts afresh.
-const classCacheSize = 1 << 16
-
-// classID returns the id of the class called name, adding the class if it is new.
-func (w *JobWriter) classID(ctx context.Context, name string) (int64, error) {
-	if name == w.lastClass && w.lastClassID != 0 {
-		return w.lastClassID, nil
-	}
-	id, ok := w.classes[name]
-	if !ok {
-		var err error
-		if id, err = w.lookupClass(ctx, name); err != nil {
-			return 0, err
-		}
-		if len(w.classes) >= classCacheSize {
-			clear(w.classes)
-		}
-		w.classes[name] = id
-	}
-	w.lastClass, w.lastClassID = name, id
-	return id, nil
-}
-
-func (w *JobWriter) lookupClass(ctx context.Context, name string) (int64, error) {
-	key := classKey(name)
-	for range 1000 {
-		var id int64
-		var held string
-		sel, err := w.prepared(ctx, "SELECT id, name FROM classes WHERE key = ?")
-		if err != nil {
-			return 0, err
-		}
-		err = sel.QueryRowContext(ctx, key).Scan(&id, &held)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			ins, err := w.prepared(ctx, "INSERT INTO classes (key, name) VALUES (?, ?)")
-			if err != nil {
-				return 0, err
-			}
-			res, err := ins.ExecContext(ctx, key, name)
-			if err != nil {
-				return 0, describe(err)
-			}
-			return res.LastInsertId()
-		case err != nil:
-			return 0, describe(err)
-		case held == name:
-			return id, nil
-		}
-		key = nextKey(key)
-	}
-	return 0, fmt.Errorf("classes: no free key after 1000 probes for %q", name)
 }
 
 // textCache remembers short texts known to be stored, with their keys, so that the texts

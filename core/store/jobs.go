@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/regtracker/regtracker/core"
@@ -85,36 +84,6 @@ func (s *Store) LastNumber(ctx context.Context, module core.ModuleRef) (int64, e
 	return n, describe(err)
 }
 
-// Results returns a job's results in report order, for tests and exports.
-func (s *Store) Results(ctx context.Context, ref core.JobRef) ([]core.Result, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT c.name, t.name, x.status, x.flaky, x.duration,
-		coalesce(msg.body, ''), coalesce(typ.body, ''), coalesce(det.body, ''), coalesce(o.body, ''), coalesce(e.body, '')
-		FROM jobs j JOIN modules m ON m.id = j.module_id JOIN releases r ON r.id = m.release_id
-		JOIN results x ON x.id BETWEEN j.first_result AND j.last_result
-		JOIN tests t ON t.key = x.test_key JOIN classes c ON c.id = t.key >> 32
-		LEFT JOIN result_texts rt ON rt.result_id = x.id
-		LEFT JOIN texts msg ON msg.key = rt.message LEFT JOIN texts typ ON typ.key = rt.type
-		LEFT JOIN texts det ON det.key = rt.details LEFT JOIN texts o ON o.key = rt.out
-		LEFT JOIN texts e ON e.key = rt.err
-		WHERE r.name = ? AND m.name = ? AND j.number = ? ORDER BY x.id`, ref.Release, ref.Module, ref.Number)
-	if err != nil {
-		return nil, describe(err)
-	}
-	defer rows.Close()
-	var out []core.Result
-	for rows.Next() {
-		var r core.Result
-		var status int64
-		if err := rows.Scan(&r.Classname, &r.Name, &status, &r.Flaky, &r.Duration, &r.Message, &r.Type,
-			&r.Details, &r.SystemOut, &r.SystemErr); err != nil {
-			return nil, describe(err)
-		}
-		r.Status = core.Status(status)
-		out = append(out, r)
-	}
-	return out, describe(rows.Err())
-}
-
 // IntegrityCheck runs SQLite's integrity_check and returns its findings; nil means the
 // file is sound.
 func (s *Store) IntegrityCheck(ctx context.Context) ([]string, error) {
@@ -134,136 +103,4 @@ func (s *Store) IntegrityCheck(ctx context.Context) ([]string, error) {
 		}
 	}
 	return problems, describe(rows.Err())
-}
-
-// resultRange is the id range of a job's results.
-func (s *Store) resultRange(ctx context.Context, job core.JobRef) (first, last int64, err error) {
-	err = s.db.QueryRowContext(ctx, "SELECT j.first_result, j.last_result"+jobsFrom+
-		" WHERE r.name = ? AND m.name = ? AND j.number = ?", job.Release, job.Module, job.Number).Scan(&first, &last)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, 0, fmt.Errorf("job %s: %w", job, core.ErrNotFound)
-	}
-	return first, last, describe(err)
-}
-
-// ResultRow is one result as the results table shows it.
-type ResultRow struct {
-	ID       int64 // results.id, for ResultDetail
-	Test     core.TestID
-	Status   core.Status
-	Flaky    bool
-	Duration float64
-	Message  string
-}
-
-// ResultOrder is how ResultIDs sorts.
-type ResultOrder int
-
-const (
-	ByReport ResultOrder = iota
-	ByName
-	ByStatus // worst first
-	ByDuration
-)
-
-// ResultFilter narrows ResultIDs: Name is a case-insensitive substring of
-// "CLASSNAME::NAME"; Statuses, when not empty, the statuses kept.
-type ResultFilter struct {
-	Name     string
-	Statuses []core.Status
-}
-
-// ResultIDs returns the ids of a job's results that pass filter, in order. Without a
-// name filter or a name order it reads only the results table.
-func (s *Store) ResultIDs(ctx context.Context, job core.JobRef, f ResultFilter, order ResultOrder, desc bool) ([]int64, error) {
-	first, last, err := s.resultRange(ctx, job)
-	if err != nil {
-		return nil, err
-	}
-	q := "SELECT x.id FROM results x"
-	if f.Name != "" || order == ByName {
-		q += " JOIN tests t ON t.key = x.test_key JOIN classes c ON c.id = x.test_key >> 32"
-	}
-	q += " WHERE x.id BETWEEN ? AND ?"
-	args := []any{first, last}
-	if f.Name != "" {
-		q += " AND instr(lower(c.name || '::' || t.name), ?) > 0"
-		args = append(args, strings.ToLower(f.Name))
-	}
-	if len(f.Statuses) > 0 {
-		q += " AND x.status IN " + inClause(len(f.Statuses))
-		for _, st := range f.Statuses {
-			args = append(args, int64(st))
-		}
-	}
-	dir := " ASC"
-	if desc {
-		dir = " DESC"
-	}
-	switch order {
-	case ByName:
-		q += " ORDER BY c.name" + dir + ", t.name" + dir + ", x.id"
-	case ByStatus: // worst first unless desc
-		worst := " DESC"
-		if desc {
-			worst = " ASC"
-		}
-		q += " ORDER BY x.status" + worst + ", x.id"
-	case ByDuration:
-		q += " ORDER BY x.packed >> 3" + dir + ", x.id"
-	default:
-		q += " ORDER BY x.id" + dir
-	}
-	ids := make([]int64, 0, min(last-first+1, 1<<20))
-	err = s.queryEach(ctx, func(rows *sql.Rows) error {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return err
-		}
-		ids = append(ids, id)
-		return nil
-	}, q, args...)
-	return ids, err
-}
-
-// ResultRows returns the rows of the results ids, in the order of ids.
-func (s *Store) ResultRows(ctx context.Context, ids []int64) ([]ResultRow, error) {
-	byID := make(map[int64]ResultRow, len(ids))
-	err := s.lookupEach(ctx, `SELECT x.id, c.name, t.name, x.status, x.flaky, x.duration, coalesce(m.body, '')
-		FROM results x JOIN tests t ON t.key = x.test_key JOIN classes c ON c.id = x.test_key >> 32
-		LEFT JOIN result_texts rt ON rt.result_id = x.id LEFT JOIN texts m ON m.key = rt.message
-		WHERE x.id IN `, ids, func(rows *sql.Rows) error {
-		var r ResultRow
-		var st int64
-		if err := rows.Scan(&r.ID, &r.Test.Classname, &r.Test.Name, &st, &r.Flaky, &r.Duration, &r.Message); err != nil {
-			return err
-		}
-		r.Status = core.Status(st)
-		byID[r.ID] = r
-		return nil
-	})
-	out := make([]ResultRow, len(ids))
-	for i, id := range ids {
-		out[i] = byID[id]
-	}
-	return out, err
-}
-
-// ResultDetail returns one result whole: its texts included.
-func (s *Store) ResultDetail(ctx context.Context, id int64) (core.Result, error) {
-	var r core.Result
-	var st int64
-	err := s.db.QueryRowContext(ctx, `SELECT c.name, t.name, x.status, x.flaky, x.duration,
-		coalesce(msg.body, ''), coalesce(typ.body, ''), coalesce(det.body, ''), coalesce(o.body, ''), coalesce(e.body, '')
-		FROM results x JOIN tests t ON t.key = x.test_key JOIN classes c ON c.id = x.test_key >> 32
-		LEFT JOIN result_texts rt ON rt.result_id = x.id
-		LEFT JOIN texts msg ON msg.key = rt.message LEFT JOIN texts typ ON typ.key = rt.type
-		LEFT JOIN texts det ON det.key = rt.details LEFT JOIN texts o ON o.key = rt.out
-		LEFT JOIN texts e ON e.key = rt.err WHERE x.id = ?`, id).Scan(&r.Classname, &r.Name, &st, &r.Flaky, &r.Duration,
-		&r.Message, &r.Type, &r.Details, &r.SystemOut, &r.SystemErr)
-	if errors.Is(err, sql.ErrNoRows) {
-		return r, fmt.Errorf("result %d: %w", id, core.ErrNotFound)
-	}
-	r.Status = core.Status(st)
-	return r, describe(err)
 }

@@ -1,26 +1,11 @@
 package store
 
-import (
-	"math"
-	"math/bits"
+import "math/bits"
 
-	"github.com/regtracker/regtracker/core"
-)
-
-// Keys of interned rows (classes, tests, texts) are derived from a 64-bit hash of their
+// Keys of interned rows (classes, texts) are derived from a 64-bit hash of their
 // content, so that a lookup is a primary-key search and no secondary index has to be
 // maintained while importing. Collisions are detected and resolved by probing (see
 // intern.go); keys stay in the positive int64 range.
-
-// packResult is a result's results.packed column: status, flaky and the duration in
-// microseconds in one integer (see the schema's generated columns).
-func packResult(r *core.Result) int64 {
-	p := int64(r.Status) | int64(math.Round(r.Duration*1e6))<<3
-	if r.Flaky {
-		p |= 1 << 2
-	}
-	return p
-}
 
 const (
 	fnvOffset = 14695981039346656037
@@ -34,7 +19,7 @@ const (
 // hash is a 64-bit hash of s that reads eight bytes at a time (FNV-1a reads one, and
 // hashing names and stack traces was a tenth of an import's writer time). It must never
 // change: keys in existing databases are derived from it.
-func hash(s string) uint64 {
+func hash[T string | []byte](s T) uint64 {
 	h := uint64(fnvOffset) ^ uint64(len(s))*fnvPrime
 	for len(s) >= 8 {
 		w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
@@ -55,23 +40,11 @@ func hash(s string) uint64 {
 	return h
 }
 
-// testKey is the preferred key of the test called name in the class classID: the class
-// in the high bits, so a class's tests are neighbours and a new class's tests go to the
-// end of the table.
-func testKey(classID int64, name string) int64 {
-	h := hash(name)
-	return (classID&(1<<31-1))<<32 | int64(uint32(h^h>>32))
-}
-
 // classKey is the preferred key of a class name.
 func classKey(name string) int64 { return int64(hash(name) & idMask) }
 
-// textKey is the preferred id of a text.
-func textKey(body string) int64 { return int64(hash(body) & idMask) }
+// textKey is the preferred id of a text; never 0, which a result chunk uses for none.
+func textKey(body string) int64 { return max(int64(hash(body)&idMask), 1) }
 
 // nextKey is the next key to probe after a collision.
 func nextKey(key int64) int64 { return (key + 1) & idMask }
-
-// nextTestKey is the next test key to probe after a collision: the next name slot of the
-// same class, so that key >> 32 stays the class.
-func nextTestKey(key int64) int64 { return key&^(1<<32-1) | (key+1)&(1<<32-1) }

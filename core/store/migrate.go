@@ -43,8 +43,15 @@ func migrations() ([]migration, error) {
 	return ms, nil
 }
 
+// goSteps are the parts of migrations that SQL alone cannot do, run after the
+// migration's SQL in its transaction.
+var goSteps = map[int]func(context.Context, *sql.Conn) error{
+	4: moveToChunks,
+}
+
 // migrate applies the migrations the database has not seen, each in its own write
-// transaction. The version is read inside the transaction, so two processes opening a
+// transaction (its SQL, then its Go step): a migration interrupted by a crash or a kill
+// leaves the database as it was before it, and the next Open applies it again. The version is read inside the transaction, so two processes opening a
 // new file at once apply each migration once.
 func migrate(ctx context.Context, conn *sql.Conn) error {
 	ms, err := migrations()
@@ -66,6 +73,11 @@ func migrate(ctx context.Context, conn *sql.Conn) error {
 			}
 			if _, err := conn.ExecContext(ctx, m.sql); err != nil {
 				return fmt.Errorf("applying migration %s: %w", m.name, err)
+			}
+			if step := goSteps[m.version]; step != nil {
+				if err := step(ctx, conn); err != nil {
+					return fmt.Errorf("applying migration %s: %w", m.name, err)
+				}
 			}
 			_, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.version))
 			return err

@@ -37,31 +37,43 @@ func (s *TestState) merge(o TestState) {
 
 const chunkEntries = 1024
 
-func appendState(buf []byte, prevKey int64, s TestState) []byte {
+// appendState appends an entry of a raw state chunk: the key's distance from the one
+// before, then the status, the flaky mark and the position's distance from the one
+// after the previous entry's (zigzag). In a job that runs its tests in the order they
+// were first seen, both distances are 1 and 0, so a chunk compresses to almost nothing.
+func appendState(buf []byte, prevKey, prevSeq int64, s TestState) []byte {
 	buf = binary.AppendUvarint(buf, uint64(s.Key-prevKey))
-	v := uint64(s.Seq)<<3 | uint64(s.Status&3)
+	d := int64(s.Seq) - prevSeq - 1
+	v := uint64(d<<1^d>>63)<<3 | uint64(s.Status&3)
 	if s.Flaky {
 		v |= 4
 	}
 	return binary.AppendUvarint(buf, v)
 }
 
-// decodeChunk appends the entries of one chunk to out.
-func decodeChunk(out []TestState, firstKey int64, data []byte) ([]TestState, error) {
-	key := firstKey
-	for len(data) > 0 {
-		d, n := binary.Uvarint(data)
+// decodeStates appends the entries of one stored (compressed) chunk to out.
+func decodeStates(out []TestState, firstKey int64, data []byte, scratch *[]byte) ([]TestState, error) {
+	raw, err := decompress((*scratch)[:0], data, "job states")
+	if err != nil {
+		return out, err
+	}
+	*scratch = raw
+	key, seq := firstKey, int64(-1) // a chunk starts from position -1
+	for len(raw) > 0 {
+		d, n := binary.Uvarint(raw)
 		if n <= 0 {
-			return out, errors.New("job_tests: damaged chunk")
+			return out, errors.New("job states: damaged chunk")
 		}
-		data = data[n:]
-		v, n := binary.Uvarint(data)
+		raw = raw[n:]
+		v, n := binary.Uvarint(raw)
 		if n <= 0 {
-			return out, errors.New("job_tests: damaged chunk")
+			return out, errors.New("job states: damaged chunk")
 		}
-		data = data[n:]
+		raw = raw[n:]
+		z := v >> 3
 		key += int64(d)
-		out = append(out, TestState{Key: key, Status: core.Status(v & 3), Flaky: v&4 != 0, Seq: uint32(v >> 3)})
+		seq += 1 + (int64(z>>1) ^ -int64(z&1))
+		out = append(out, TestState{Key: key, Status: core.Status(v & 3), Flaky: v&4 != 0, Seq: uint32(seq)})
 	}
 	return out, nil
 }
@@ -264,20 +276,21 @@ func (h *mergeHeap) Pop() any {
 // writeStates stores the builder's states as chunks of the job and returns how many
 // distinct tests there are.
 func (w *JobWriter) writeStates(ctx context.Context) (int64, error) {
-	ins, err := w.prepared(ctx, "INSERT INTO job_tests (job_id, first_key, entries, data) VALUES (?, ?, ?, ?)")
+	ins, err := w.prepared(ctx, "INSERT INTO job_states (job_id, first_key, entries, data) VALUES (?, ?, ?, ?)")
 	if err != nil {
 		return 0, err
 	}
 	var (
-		buf            []byte
-		first, prev    int64
-		entries, total int64
+		first, prevKey, prevSeq int64
+		entries, total          int64
 	)
+	buf := w.raw1[:0]
 	flush := func() error {
 		if entries == 0 {
 			return nil
 		}
-		if _, err := ins.ExecContext(ctx, w.jobID, first, entries, buf); err != nil {
+		w.packed = compress(w.packed[:0], buf)
+		if _, err := ins.ExecContext(ctx, w.jobID, first, entries, w.packed); err != nil {
 			return describe(err)
 		}
 		buf, entries = buf[:0], 0
@@ -290,10 +303,10 @@ func (w *JobWriter) writeStates(ctx context.Context) (int64, error) {
 			}
 		}
 		if entries == 0 {
-			first, prev = s.Key, s.Key
+			first, prevKey, prevSeq = s.Key, s.Key, -1
 		}
-		buf = appendState(buf, prev, s)
-		prev = s.Key
+		buf = appendState(buf, prevKey, prevSeq, s)
+		prevKey, prevSeq = s.Key, int64(s.Seq)
 		entries++
 		total++
 		return nil
@@ -301,13 +314,16 @@ func (w *JobWriter) writeStates(ctx context.Context) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return total, flush()
+	err = flush()
+	w.raw1 = buf
+	return total, err
 }
 
 // StateReader reads one job's test states in key order, a chunk at a time.
 type StateReader struct {
 	rows  *sql.Rows
 	buf   []TestState
+	raw   []byte
 	i     int
 	err   error
 	Count int64 // distinct tests in the job
@@ -319,7 +335,7 @@ func (s *Store) States(ctx context.Context, job core.JobRef) (*StateReader, erro
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, "SELECT first_key, data FROM job_tests WHERE job_id = ? ORDER BY first_key", id)
+	rows, err := s.db.QueryContext(ctx, "SELECT first_key, data FROM job_states WHERE job_id = ? ORDER BY first_key", id)
 	if err != nil {
 		return nil, describe(err)
 	}
@@ -337,7 +353,7 @@ func (r *StateReader) Next() (TestState, bool) {
 		if r.err = r.rows.Scan(&first, &data); r.err != nil {
 			return TestState{}, false
 		}
-		r.buf, r.err = decodeChunk(r.buf[:0], first, data)
+		r.buf, r.err = decodeStates(r.buf[:0], first, data, &r.raw)
 		r.i = 0
 	}
 	r.i++

@@ -119,7 +119,7 @@ func TestWriteAndReadBack(t *testing.T) {
 	// Texts and identities are stored once.
 	var texts, tests int
 	s.db.QueryRow("SELECT count(*) FROM texts").Scan(&texts)
-	s.db.QueryRow("SELECT count(*) FROM tests").Scan(&tests)
+	s.db.QueryRow("SELECT sum(names) FROM test_names").Scan(&tests)
 	if texts != 6 || tests != 4 {
 		t.Errorf("%d texts (want 6 distinct), %d tests (want 4 identities)", texts, tests)
 	}
@@ -147,10 +147,11 @@ func TestJobExistsAndReplace(t *testing.T) {
 	if rs, _ := s.Results(ctx, r); len(rs) != 2 || job.Tests != 2 {
 		t.Errorf("after replace: %d results, %d tests", len(rs), job.Tests)
 	}
-	var results int
-	s.db.QueryRow("SELECT count(*) FROM results").Scan(&results)
-	if results != 2 {
-		t.Errorf("the replaced job's results remain: %d rows", results)
+	var results, states int
+	s.db.QueryRow("SELECT sum(results) FROM result_chunks").Scan(&results)
+	s.db.QueryRow("SELECT sum(entries) FROM job_states").Scan(&states)
+	if results != 2 || states != 2 {
+		t.Errorf("the replaced job's results remain: %d results, %d test states", results, states)
 	}
 }
 
@@ -168,7 +169,7 @@ func TestUncommittedJobIsInvisibleAndRollbackLeavesNothing(t *testing.T) {
 	}
 	w.Rollback()
 	w.Rollback() // twice is fine
-	for _, table := range []string{"releases", "modules", "jobs", "classes", "tests", "texts", "results", "result_texts"} {
+	for _, table := range []string{"releases", "modules", "jobs", "classes", "test_names", "texts", "result_chunks", "job_states"} {
 		var n int
 		s.db.QueryRow("SELECT count(*) FROM " + table).Scan(&n)
 		if n != 0 {
@@ -194,17 +195,12 @@ func TestCancelledAddRollsBack(t *testing.T) {
 	}
 }
 
-// TestHashCollisionsAreResolved puts other values under the keys a test and a text
+// TestHashCollisionsAreResolved puts other values under the keys a class and a text
 // would take, as a hash collision would: the writer must probe past them and read back
 // the right values.
 func TestHashCollisionsAreResolved(t *testing.T) {
 	s := openTemp(t)
 	writeJob(t, s, ref("7.0", "vpn", 1), core.WriteOptions{}, []core.Result{{Classname: "vpn.TunnelTest", Name: "other"}})
-	var classID int64
-	s.db.QueryRow("SELECT id FROM classes WHERE name = 'vpn.TunnelTest'").Scan(&classID)
-	if _, err := s.db.Exec("INSERT INTO tests (key, name) VALUES (?, 'impostor')", testKey(classID, "connects")); err != nil {
-		t.Fatal(err)
-	}
 	if _, err := s.db.Exec("INSERT INTO texts (key, body) VALUES (?, 'impostor text')", textKey("expected 3")); err != nil {
 		t.Fatal(err)
 	}
@@ -221,10 +217,11 @@ func TestHashCollisionsAreResolved(t *testing.T) {
 	}
 	// A second job finds the probed keys again instead of adding duplicates.
 	writeJob(t, s, ref("7.0", "vpn", 3), core.WriteOptions{}, sample)
-	var n int
-	s.db.QueryRow("SELECT count(*) FROM tests WHERE name = 'connects'").Scan(&n)
-	if n != 1 {
-		t.Errorf("identity stored %d times", n)
+	var classes, texts int
+	s.db.QueryRow("SELECT count(*) FROM classes WHERE name = 'vpn.RouteTest'").Scan(&classes)
+	s.db.QueryRow("SELECT count(*) FROM texts WHERE body = 'expected 3'").Scan(&texts)
+	if classes != 1 || texts != 1 {
+		t.Errorf("class stored %d times, text %d times", classes, texts)
 	}
 }
 
@@ -294,8 +291,8 @@ func TestResultIDsRowsAndDetail(t *testing.T) {
 	if err != nil || len(all) != len(sample) {
 		t.Fatalf("%v %v", all, err)
 	}
-	names := func(ids []int64) []string {
-		rows, err := s.ResultRows(ctx, ids)
+	names := func(ids []uint32) []string {
+		rows, err := s.ResultRows(ctx, r, ids)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -325,34 +322,63 @@ func TestResultIDsRowsAndDetail(t *testing.T) {
 			t.Errorf("%+v order %d: %v, want %v", c.f, c.order, got, c.want)
 		}
 	}
-	d, err := s.ResultDetail(ctx, all[4])
+	d, err := s.ResultDetail(ctx, r, all[4])
 	if err != nil || !reflect.DeepEqual(d, sample[4]) {
 		t.Errorf("detail %+v %v", d, err)
 	}
 }
 
-// TestCollisionInAChunkOfKnownTests: a job whose tests are stored already (so chunks are
-// verified before they are inserted) meets a new test whose key another test holds.
-func TestCollisionInAChunkOfKnownTests(t *testing.T) {
+// TestIdentitiesAcrossBlocksClassesAndFlushes: a class of more tests than a block
+// holds, classes that come and go, and a writer whose cache of names is flushed mid-job
+// give every test one key, the same in every job, whatever the order of the report.
+func TestIdentitiesAcrossBlocksClassesAndFlushes(t *testing.T) {
+	defer func(n int) { maxCachedNames = n }(maxCachedNames)
+	maxCachedNames = 1500
 	s := openTemp(t)
 	var first []core.Result
-	for i := range 700 {
-		first = append(first, core.Result{Classname: "vpn.BigTest", Name: fmt.Sprintf("case%04d", i)})
+	for i := range 2600 {
+		class := "vpn.BigTest"
+		if i%7 == 0 {
+			class = fmt.Sprintf("vpn.Small%dTest", i%5)
+		}
+		first = append(first, core.Result{Classname: class, Name: fmt.Sprintf("case%04d", i), Duration: float64(i) / 1000})
 	}
 	writeJob(t, s, ref("7.0", "vpn", 1), core.WriteOptions{}, first)
-	var classID int64
-	s.db.QueryRow("SELECT id FROM classes WHERE name = 'vpn.BigTest'").Scan(&classID)
-	if _, err := s.db.Exec("INSERT INTO tests (key, name) VALUES (?, 'impostor')", testKey(classID, "newcomer")); err != nil {
-		t.Fatal(err)
+	// The second job runs them backwards, with a new test in the middle.
+	var second []core.Result
+	for i := len(first) - 1; i >= 0; i-- {
+		second = append(second, first[i])
+		if i == 1300 {
+			second = append(second, core.Result{Classname: "vpn.BigTest", Name: "newcomer", Status: core.Failed})
+		}
 	}
-	second := append(append([]core.Result{}, first[:600]...), core.Result{Classname: "vpn.BigTest", Name: "newcomer", Status: core.Failed})
-	second = append(second, first[600:]...)
 	writeJob(t, s, ref("7.0", "vpn", 2), core.WriteOptions{}, second)
-	rs, err := s.Results(ctx, ref("7.0", "vpn", 2))
-	if err != nil {
-		t.Fatal(err)
+	var names int
+	s.db.QueryRow("SELECT sum(names) FROM test_names").Scan(&names)
+	if names != len(first)+1 {
+		t.Errorf("%d names stored, want %d", names, len(first)+1)
 	}
-	if len(rs) != 701 || rs[600].Name != "newcomer" || rs[600].Status != core.Failed || rs[599].Name != "case0599" || rs[700].Name != "case0699" {
-		t.Errorf("read back %d results; around the newcomer: %+v %+v", len(rs), rs[599], rs[600])
+	for n, want := range map[int64][]core.Result{1: first, 2: second} {
+		rs, err := s.Results(ctx, ref("7.0", "vpn", n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(rs, want) {
+			t.Errorf("job %d: read back %d results, want %d", n, len(rs), len(want))
+		}
+	}
+	// Each test has one key: its state in both jobs is found under it.
+	for _, id := range []core.TestID{{Classname: "vpn.BigTest", Name: "case2599"}, {Classname: "vpn.Small0Test", Name: "case0035"}} {
+		key, err := s.TestKey(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, err := s.TestHistory(ctx, core.ModuleRef{Release: "7.0", Module: "vpn"}, key)
+		if err != nil || len(h) != 2 || !h[0].Present || !h[1].Present {
+			t.Fatalf("%s: history %+v %v", id, h, err)
+		}
+		if names, _ := s.TestNames(ctx, []int64{key}); names[key] != id {
+			t.Errorf("key %d names %v, want %v", key, names[key], id)
+		}
 	}
 }

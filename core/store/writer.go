@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -35,22 +36,30 @@ type JobWriter struct {
 	busy       time.Duration
 	done       bool
 
-	stmts       map[stmtKey]*sql.Stmt
-	raw         map[stmtKey]driver.Stmt // used inside w.conn.Raw only (see bulkExec)
-	nargs       []driver.NamedValue
-	order       []int           // scratch: a chunk's rows in key order
-	known       map[string]bool // table -> the last chunk's values were all stored already
-	args        []any
-	keys        []int64          // scratch: keys of a chunk's tests, then of its texts
-	values      []string         // scratch: their values
-	slots       []int64          // scratch: the key of each text of a chunk, or -1-index in keys
-	texts       textCache        // texts known to be stored
-	states      stateBuilder     // the job's test states, built as results are added
-	classes     map[string]int64 // class name -> id, bounded by classCacheSize
-	lastClass   string
-	lastClassID int64
-	firstResult int64 // id of the job's first result
-	nextResult  int64 // id the next result gets
+	stmts    map[stmtKey]*sql.Stmt
+	raw      map[stmtKey]driver.Stmt // used inside w.conn.Raw only (see bulkExec)
+	nargs    []driver.NamedValue
+	order    []int           // scratch: a batch's rows in key order
+	known    map[string]bool // table -> the last batch's values were all stored already
+	args     []any
+	testKeys []int64      // scratch: the test keys of a batch
+	keys     []int64      // scratch: keys of a batch's texts
+	values   []string     // scratch: texts of a batch
+	slots    []int64      // scratch: the key of each text of a batch, or -1-index in keys
+	texts    textCache    // texts known to be stored
+	states   stateBuilder // the job's test states, built as results are added
+
+	classes       map[string]*classNames // by class name, bounded by maxCachedNames
+	cachedNames   int
+	lastClass     *classNames
+	lastClassName string
+	block         nameBlock // scratch for decoding name blocks
+
+	chunk      resultColumns // results not yet written, from position chunkFirst
+	chunkFirst uint32
+	seq        uint32 // the position the next result gets
+	raw1       []byte // scratch: a chunk's raw form
+	packed     []byte // scratch: its compressed form
 }
 
 type stmtKey struct {
@@ -70,7 +79,8 @@ func (s *Store) BeginJob(ctx context.Context, ref core.JobRef, opts core.WriteOp
 	if err != nil {
 		return nil, err
 	}
-	w := &JobWriter{conn: conn, release: release, ref: ref, opts: opts, started: t0, stmts: map[stmtKey]*sql.Stmt{}, raw: map[stmtKey]driver.Stmt{}, classes: map[string]int64{}, known: map[string]bool{}}
+	w := newJobWriter(conn, release)
+	w.ref, w.opts, w.started = ref, opts, t0
 	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", writerCacheKiB)); err != nil {
 		release()
 		return nil, describe(err)
@@ -85,6 +95,11 @@ func (s *Store) BeginJob(ctx context.Context, ref core.JobRef, opts core.WriteOp
 		return nil, err
 	}
 	return w, nil
+}
+
+func newJobWriter(conn *sql.Conn, release func()) *JobWriter {
+	return &JobWriter{conn: conn, release: release, stmts: map[stmtKey]*sql.Stmt{}, raw: map[stmtKey]driver.Stmt{},
+		classes: map[string]*classNames{}, known: map[string]bool{}}
 }
 
 func (w *JobWriter) createJob(ctx context.Context) error {
@@ -112,13 +127,8 @@ func (w *JobWriter) createJob(ctx context.Context) error {
 	if err != nil {
 		return describe(err)
 	}
-	if w.jobID, err = res.LastInsertId(); err != nil {
-		return err
-	}
-	// Results get consecutive ids from here: this transaction is the only writer.
-	err = w.conn.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) + 1 FROM results").Scan(&w.firstResult)
-	w.nextResult = w.firstResult
-	return describe(err)
+	w.jobID, err = res.LastInsertId()
+	return err
 }
 
 func ensureModule(ctx context.Context, conn *sql.Conn, m core.ModuleRef) (int64, error) {
@@ -138,23 +148,16 @@ func ensureModule(ctx context.Context, conn *sql.Conn, m core.ModuleRef) (int64,
 }
 
 func deleteJob(ctx context.Context, conn *sql.Conn, id int64) error {
-	var first, last int64
-	if err := conn.QueryRowContext(ctx, "SELECT first_result, last_result FROM jobs WHERE id = ?", id).Scan(&first, &last); err != nil {
-		return describe(err)
-	}
 	for _, q := range []string{
-		"DELETE FROM result_texts WHERE result_id BETWEEN ? AND ?",
-		"DELETE FROM results WHERE id BETWEEN ? AND ?",
+		"DELETE FROM result_chunks WHERE job_id = ?",
+		"DELETE FROM job_states WHERE job_id = ?",
+		"DELETE FROM jobs WHERE id = ?",
 	} {
-		if _, err := conn.ExecContext(ctx, q, first, last); err != nil {
+		if _, err := conn.ExecContext(ctx, q, id); err != nil {
 			return describe(err)
 		}
 	}
-	if _, err := conn.ExecContext(ctx, "DELETE FROM job_tests WHERE job_id = ?", id); err != nil {
-		return describe(err)
-	}
-	_, err := conn.ExecContext(ctx, "DELETE FROM jobs WHERE id = ?", id)
-	return describe(err)
+	return nil
 }
 
 // Waited is how long BeginJob waited for the writer.
@@ -197,53 +200,75 @@ func resultTexts(r *core.Result) [textCols]string {
 }
 
 func (w *JobWriter) addChunk(ctx context.Context, rs []core.Result) error {
-	// Identities.
-	w.keys, w.values = w.keys[:0], w.values[:0]
+	w.testKeys = w.testKeys[:0]
 	for i := range rs {
-		cid, err := w.classID(ctx, rs[i].Classname)
+		key, err := w.identity(ctx, rs[i].Classname, rs[i].Name)
 		if err != nil {
 			return err
 		}
-		w.keys = append(w.keys, testKey(cid, rs[i].Name))
-		w.values = append(w.values, rs[i].Name)
+		w.testKeys = append(w.testKeys, key)
 	}
-	if err := w.intern(ctx, "tests", w.keys, w.values); err != nil {
+	refs, err := w.textRefs(ctx, rs)
+	if err != nil {
 		return err
 	}
+	r := 0
 	for i := range rs {
-		seq := uint32(w.nextResult - w.firstResult + int64(i))
-		if err := w.states.add(TestState{Key: w.keys[i], Status: rs[i].Status, Flaky: rs[i].Flaky, Seq: seq}); err != nil {
+		var rr textRefs
+		if resultTexts(&rs[i]) != ([textCols]string{}) {
+			rr = refs[r]
+			r++
+		}
+		if err := w.appendResult(ctx, w.testKeys[i], &rs[i], rr); err != nil {
 			return err
 		}
 	}
-	// Results.
-	w.args = w.args[:0]
-	withText := 0
-	for i := range rs {
-		r := &rs[i]
-		w.args = append(w.args, w.keys[i], packResult(r))
-		if resultTexts(r) != ([textCols]string{}) {
-			withText++
-		}
-		w.counts.Add(r)
-	}
-	if _, err := w.bulkExec(ctx, "results", 2, len(rs)); err != nil {
-		return err
-	}
-	first := w.nextResult
-	w.nextResult += int64(len(rs))
-	if withText == 0 {
-		return nil
-	}
-	return w.addTexts(ctx, rs, first, withText)
+	return nil
 }
 
-// addTexts stores the texts of the results that have any, rs[0] having the id first.
-// Texts seen lately (messages and failure types repeat a lot) are taken from the cache
-// and not sent to SQLite again.
-func (w *JobWriter) addTexts(ctx context.Context, rs []core.Result, first int64, rows int) error {
+// appendResult adds a result whose test and texts have their keys to the chunk being
+// filled, writing the chunk when it is full.
+func (w *JobWriter) appendResult(ctx context.Context, key int64, r *core.Result, refs textRefs) error {
+	if w.seq == math.MaxUint32 {
+		return fmt.Errorf("job %s: more than %d results", w.ref, uint32(math.MaxUint32))
+	}
+	if err := w.states.add(TestState{Key: key, Status: r.Status, Flaky: r.Flaky, Seq: w.seq}); err != nil {
+		return err
+	}
+	w.chunk.add(key, r, refs)
+	w.counts.Add(r)
+	w.seq++
+	if w.chunk.len() == chunkResults {
+		return w.writeChunk(ctx)
+	}
+	return nil
+}
+
+// writeChunk stores the results gathered since the last chunk as one chunk.
+func (w *JobWriter) writeChunk(ctx context.Context) error {
+	if w.chunk.len() == 0 {
+		return nil
+	}
+	ins, err := w.prepared(ctx, "INSERT INTO result_chunks (job_id, first, results, data) VALUES (?, ?, ?, ?)")
+	if err != nil {
+		return err
+	}
+	w.raw1 = w.chunk.encode(w.raw1[:0])
+	w.packed = compress(w.packed[:0], w.raw1)
+	if _, err := ins.ExecContext(ctx, w.jobID, w.chunkFirst, w.chunk.len(), w.packed); err != nil {
+		return describe(err)
+	}
+	w.chunkFirst += uint32(w.chunk.len())
+	w.chunk.reset()
+	return nil
+}
+
+// textRefs stores the texts of the results of rs that have any and returns their keys,
+// one textRefs per such result. Texts seen lately (messages and failure types repeat a
+// lot) are taken from the cache and not sent to SQLite again.
+func (w *JobWriter) textRefs(ctx context.Context, rs []core.Result) ([]textRefs, error) {
 	w.keys, w.values, w.slots = w.keys[:0], w.values[:0], w.slots[:0]
-	pending := map[int64]int{} // key -> index in w.keys, for texts repeated in the chunk
+	pending := map[int64]int{} // key -> index in w.keys, for texts repeated in the batch
 	for i := range rs {
 		for _, t := range resultTexts(&rs[i]) {
 			if t == "" {
@@ -266,35 +291,34 @@ func (w *JobWriter) addTexts(ctx context.Context, rs []core.Result, first int64,
 	}
 	if len(w.keys) > 0 {
 		if err := w.intern(ctx, "texts", w.keys, w.values); err != nil {
-			return err
+			return nil, err
 		}
 		for j, k := range w.keys {
 			w.texts.add(k, w.values[j])
 		}
 	}
-	w.args = w.args[:0]
+	var out []textRefs
 	slot := 0
 	for i := range rs {
 		texts := resultTexts(&rs[i])
 		if texts == ([textCols]string{}) {
 			continue
 		}
-		w.args = append(w.args, first+int64(i))
-		for _, t := range texts {
+		var refs textRefs
+		for c, t := range texts {
 			if t == "" {
-				w.args = append(w.args, nil)
 				continue
 			}
 			k := w.slots[slot]
 			if k < 0 {
 				k = w.keys[-1-k]
 			}
-			w.args = append(w.args, k)
+			refs[c] = k
 			slot++
 		}
+		out = append(out, refs)
 	}
-	_, err := w.bulkExec(ctx, "result_texts", 1+textCols, rows)
-	return err
+	return out, nil
 }
 
 // prepared returns q prepared on the writer's connection, once per job.
@@ -329,15 +353,9 @@ func (w *JobWriter) stmt(ctx context.Context, table string, cols, rows int) (*sq
 func bulkQuery(table string, cols, rows int) string {
 	var head, tail string
 	switch table {
-	case "tests", "texts":
+	case "texts":
 		head = interned[table].insertHead
-	case "results":
-		// The ids are left to SQLite (one more than the largest) and cannot conflict:
-		// OR FAIL spares SQLite a statement journal.
-		head = "INSERT OR FAIL INTO results (test_key, packed) VALUES "
-	case "result_texts":
-		head = "INSERT OR FAIL INTO result_texts (result_id, message, type, details, out, err) VALUES "
-	case "verify tests", "verify texts":
+	case "verify texts":
 		t := interned[strings.TrimPrefix(table, "verify ")]
 		head, tail = t.verifyHead, t.verifyTail
 	}
@@ -385,12 +403,7 @@ func (w *JobWriter) Commit(ctx context.Context, stats core.ImportStats) (core.Jo
 		return core.Job{}, errors.New("job writer already finished")
 	}
 	c := w.counts
-	var last int64
-	if err := w.conn.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM results").Scan(&last); err != nil || last != w.nextResult-1 && c.Tests > 0 {
-		w.Rollback()
-		return core.Job{}, fmt.Errorf("result ids are not contiguous (expected %d, found %d): %v", w.nextResult-1, last, err)
-	}
-	identities, err := w.writeStates(ctx)
+	identities, err := w.finishResults(ctx)
 	if err != nil {
 		w.Rollback()
 		return core.Job{}, err
@@ -399,10 +412,10 @@ func (w *JobWriter) Commit(ctx context.Context, stats core.ImportStats) (core.Jo
 	total := time.Since(w.started)
 	_, err = w.conn.ExecContext(ctx, `UPDATE jobs SET identities = ?, tests = ?, passed = ?, failed = ?, errors = ?, skipped = ?, flaky = ?,
 		duration_seconds = ?, files = ?, bytes = ?, wait_seconds = ?, decode_seconds = ?, write_seconds = ?,
-		import_seconds = ?, peak_rss_bytes = ?, peak_heap_bytes = ?, first_result = ?, last_result = ? WHERE id = ?`,
+		import_seconds = ?, peak_rss_bytes = ?, peak_heap_bytes = ? WHERE id = ?`,
 		identities, c.Tests, c.Passed, c.Failed, c.Errors, c.Skipped, c.Flaky, c.Duration, stats.Files, stats.Bytes,
 		stats.Wait.Seconds(), stats.Decode.Seconds(), stats.Write.Seconds(), total.Seconds(),
-		int64(stats.PeakRSS), int64(stats.PeakHeap), w.firstResult, w.nextResult-1, w.jobID)
+		int64(stats.PeakRSS), int64(stats.PeakHeap), w.jobID)
 	if err != nil {
 		w.Rollback()
 		return core.Job{}, describe(err)
@@ -420,6 +433,18 @@ func (w *JobWriter) Commit(ctx context.Context, stats core.ImportStats) (core.Jo
 		stats.Commit.Seconds(), stats.Total.Seconds(), w.jobID)
 	w.finish()
 	return core.Job{JobRef: w.ref, Counts: c, Identities: identities, ImportedAt: w.importedAt, Source: w.opts.Source, Stats: stats}, nil
+}
+
+// finishResults writes what is still buffered (the last chunk, the classes' partial
+// name blocks, the test states) and returns the number of distinct tests.
+func (w *JobWriter) finishResults(ctx context.Context) (int64, error) {
+	if err := w.writeChunk(ctx); err != nil {
+		return 0, err
+	}
+	if err := w.flushNames(ctx); err != nil {
+		return 0, err
+	}
+	return w.writeStates(ctx)
 }
 
 // Rollback abandons the job: the database is left as it was before BeginJob. It is safe
@@ -444,5 +469,7 @@ func (w *JobWriter) finish() {
 		st.Close()
 	}
 	w.done = true
-	w.release()
+	if w.release != nil {
+		w.release()
+	}
 }

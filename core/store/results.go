@@ -1,0 +1,506 @@
+package store
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/regtracker/regtracker/core"
+)
+
+// Reading a job's results: every query decodes the job's column chunks (a 1M-result
+// job is 245 chunks and about 5 MB raw) and, for names, the blocks of names its tests
+// are in. A result is named by its position in the job (0 is the first in report order).
+
+// readResults decodes every chunk of a job, with the texts' keys when texts is set.
+func (s *Store) readResults(ctx context.Context, jobID int64, texts bool) (*resultColumns, error) {
+	var cols resultColumns
+	var raw []byte
+	err := s.queryEach(ctx, func(rows *sql.Rows) error {
+		var first, n uint32
+		var data []byte
+		if err := rows.Scan(&first, &n, &data); err != nil {
+			return err
+		}
+		if first != uint32(cols.len()) {
+			return fmt.Errorf("job %d: result chunk at %d after %d results", jobID, first, cols.len())
+		}
+		var err error
+		if raw, err = decompress(raw[:0], data, "result chunk"); err != nil {
+			return err
+		}
+		if err := cols.decode(raw, texts); err != nil {
+			return err
+		}
+		if uint32(cols.len()) != first+n {
+			return fmt.Errorf("job %d: result chunk at %d holds %d results, not %d", jobID, first, cols.len()-int(first), n)
+		}
+		return nil
+	}, "SELECT first, results, data FROM result_chunks WHERE job_id = ? ORDER BY first", jobID)
+	if err != nil {
+		return nil, err
+	}
+	return &cols, nil
+}
+
+// readResultAt decodes the chunk that holds the result at position seq, and returns
+// the result's index in it.
+func (s *Store) readResultAt(ctx context.Context, jobID int64, seq uint32) (*resultColumns, int, error) {
+	var first uint32
+	var data []byte
+	err := s.db.QueryRowContext(ctx, `SELECT first, data FROM result_chunks WHERE job_id = ? AND first <= ?
+		ORDER BY first DESC LIMIT 1`, jobID, seq).Scan(&first, &data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, 0, fmt.Errorf("result %d: %w", seq, core.ErrNotFound)
+	} else if err != nil {
+		return nil, 0, describe(err)
+	}
+	raw, err := decompress(nil, data, "result chunk")
+	if err != nil {
+		return nil, 0, err
+	}
+	var cols resultColumns
+	if err := cols.decode(raw, true); err != nil {
+		return nil, 0, err
+	}
+	i := int(seq - first)
+	if i >= cols.len() {
+		return nil, 0, fmt.Errorf("result %d: %w", seq, core.ErrNotFound)
+	}
+	return &cols, i, nil
+}
+
+// textBodies returns the bodies of texts by key.
+func (s *Store) textBodies(ctx context.Context, keys []int64) (map[int64]string, error) {
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	out := make(map[int64]string, len(keys))
+	err := s.lookupEach(ctx, "SELECT key, body FROM texts WHERE key IN ", keys, func(rows *sql.Rows) error {
+		var key int64
+		var body string
+		if err := rows.Scan(&key, &body); err != nil {
+			return err
+		}
+		out[key] = body
+		return nil
+	})
+	return out, err
+}
+
+// Results returns a job's results in report order, for tests and exports.
+func (s *Store) Results(ctx context.Context, ref core.JobRef) ([]core.Result, error) {
+	id, _, err := s.jobID(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	cols, err := s.readResults(ctx, id, true)
+	if err != nil {
+		return nil, err
+	}
+	names, err := s.TestNames(ctx, cols.keys)
+	if err != nil {
+		return nil, err
+	}
+	var keys []int64
+	for _, refs := range cols.refs {
+		for _, k := range refs {
+			if k != 0 {
+				keys = append(keys, k)
+			}
+		}
+	}
+	bodies, err := s.textBodies(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]core.Result, cols.len())
+	for i := range out {
+		out[i] = cols.result(i, names[cols.keys[i]], bodies)
+	}
+	return out, nil
+}
+
+// result is the result at index i, named id, with its texts taken from bodies.
+func (c *resultColumns) result(i int, id core.TestID, bodies map[int64]string) core.Result {
+	r := core.Result{Classname: id.Classname, Name: id.Name, Status: c.status(i), Flaky: c.flaky(i), Duration: c.seconds(i)}
+	refs := c.textsOf(i)
+	r.Message, r.Type, r.Details, r.SystemOut, r.SystemErr = bodies[refs[0]], bodies[refs[1]], bodies[refs[2]], bodies[refs[3]], bodies[refs[4]]
+	return r
+}
+
+// ResultRow is one result as the results table shows it.
+type ResultRow struct {
+	Seq      uint32 // the result's position in its job, for ResultDetail
+	Test     core.TestID
+	Status   core.Status
+	Flaky    bool
+	Duration float64
+	Message  string
+}
+
+// ResultOrder is how ResultIDs sorts.
+type ResultOrder int
+
+const (
+	ByReport ResultOrder = iota
+	ByName
+	ByStatus // worst first
+	ByDuration
+)
+
+// ResultFilter narrows ResultIDs: Name is a case-insensitive substring of
+// "CLASSNAME::NAME"; Statuses, when not empty, the statuses kept.
+type ResultFilter struct {
+	Name     string
+	Statuses []core.Status
+}
+
+// ResultIDs returns the positions of a job's results that pass filter, in order. Ties
+// keep report order. Without a name filter or a name order no names are read.
+func (s *Store) ResultIDs(ctx context.Context, job core.JobRef, f ResultFilter, order ResultOrder, desc bool) ([]uint32, error) {
+	id, _, err := s.jobID(ctx, job)
+	if err != nil {
+		return nil, err
+	}
+	cols, err := s.readResults(ctx, id, false)
+	if err != nil {
+		return nil, err
+	}
+	var names *jobNames
+	if f.Name != "" || order == ByName {
+		if names, err = s.readJobNames(ctx, cols.keys); err != nil {
+			return nil, err
+		}
+	}
+	keep := func(int) bool { return true }
+	if len(f.Statuses) > 0 || f.Name != "" {
+		var statuses [4]bool
+		for _, st := range f.Statuses {
+			statuses[st&flagStatus] = true
+		}
+		var match func(key int64) bool
+		if f.Name != "" {
+			match = names.matcher(f.Name)
+		}
+		keep = func(i int) bool {
+			return (len(f.Statuses) == 0 || statuses[cols.status(i)]) && (match == nil || match(cols.keys[i]))
+		}
+	}
+	seqs := make([]uint32, 0, cols.len())
+	for i := range cols.len() {
+		if keep(i) {
+			seqs = append(seqs, uint32(i))
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	switch order {
+	case ByName:
+		rank := names.ranks()
+		sortBy(seqs, func(seq uint32) uint64 {
+			r := rank(cols.keys[seq])
+			if desc {
+				r = ^r
+			}
+			return uint64(r)
+		})
+	case ByStatus: // worst first unless desc
+		sortBy(seqs, func(seq uint32) uint64 {
+			st := uint64(cols.status(int(seq)))
+			if !desc {
+				st = 3 - st
+			}
+			return st
+		})
+	case ByDuration:
+		sortBy(seqs, func(seq uint32) uint64 {
+			d := uint64(max(cols.durations[seq], 0))
+			if desc {
+				d = ^d
+			}
+			return d
+		})
+	default:
+		if desc {
+			slices.Reverse(seqs)
+		}
+	}
+	return seqs, nil
+}
+
+// sortBy sorts positions by key(position), then by position. When every key fits in
+// 32 bits, key and position are packed into one integer and sorted as such, which is
+// about three times as fast as comparing pairs.
+func sortBy(seqs []uint32, key func(uint32) uint64) {
+	keys := make([]uint64, len(seqs))
+	lo, hi := ^uint64(0), uint64(0)
+	for i, q := range seqs {
+		keys[i] = key(q)
+		lo, hi = min(lo, keys[i]), max(hi, keys[i])
+	}
+	if len(seqs) == 0 {
+		return
+	}
+	if hi-lo < 1<<32 {
+		for i, q := range seqs {
+			keys[i] = (keys[i]-lo)<<32 | uint64(q)
+		}
+		slices.Sort(keys)
+		for i, k := range keys {
+			seqs[i] = uint32(k)
+		}
+		return
+	}
+	type pair struct {
+		key uint64
+		seq uint32
+	}
+	pairs := make([]pair, len(seqs))
+	for i, q := range seqs {
+		pairs[i] = pair{keys[i], q}
+	}
+	slices.SortFunc(pairs, func(a, b pair) int {
+		return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.seq, b.seq))
+	})
+	for i, p := range pairs {
+		seqs[i] = p.seq
+	}
+}
+
+// ResultRows returns the rows of the results at positions seqs of job, in that order.
+func (s *Store) ResultRows(ctx context.Context, job core.JobRef, seqs []uint32) ([]ResultRow, error) {
+	id, _, err := s.jobID(ctx, job)
+	if err != nil {
+		return nil, err
+	}
+	type found struct {
+		row      ResultRow
+		key, msg int64
+	}
+	sorted := slices.Clone(seqs)
+	slices.Sort(sorted)
+	sorted = slices.Compact(sorted)
+	byPos := make(map[uint32]found, len(sorted))
+	var keys, msgs []int64
+	// Each chunk that holds some of the rows is read once.
+	for i := 0; i < len(sorted); {
+		cols, at, err := s.readResultAt(ctx, id, sorted[i])
+		if err != nil {
+			return nil, err
+		}
+		first := sorted[i] - uint32(at)
+		for ; i < len(sorted) && sorted[i]-first < uint32(cols.len()); i++ {
+			j := int(sorted[i] - first)
+			f := found{row: ResultRow{Seq: sorted[i], Status: cols.status(j), Flaky: cols.flaky(j), Duration: cols.seconds(j)},
+				key: cols.keys[j], msg: cols.textsOf(j)[0]}
+			byPos[sorted[i]] = f
+			keys = append(keys, f.key)
+			if f.msg != 0 {
+				msgs = append(msgs, f.msg)
+			}
+		}
+	}
+	names, err := s.TestNames(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	bodies, err := s.textBodies(ctx, msgs)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ResultRow, len(seqs))
+	for i, q := range seqs {
+		f := byPos[q]
+		f.row.Test, f.row.Message = names[f.key], bodies[f.msg]
+		out[i] = f.row
+	}
+	return out, nil
+}
+
+// ResultDetail returns the result at position seq of job whole: its texts included.
+func (s *Store) ResultDetail(ctx context.Context, job core.JobRef, seq uint32) (core.Result, error) {
+	id, _, err := s.jobID(ctx, job)
+	if err != nil {
+		return core.Result{}, err
+	}
+	cols, i, err := s.readResultAt(ctx, id, seq)
+	if err != nil {
+		return core.Result{}, fmt.Errorf("job %s: %w", job, err)
+	}
+	names, err := s.TestNames(ctx, []int64{cols.keys[i]})
+	if err != nil {
+		return core.Result{}, err
+	}
+	refs := cols.textsOf(i)
+	bodies, err := s.textBodies(ctx, slices.DeleteFunc(refs[:], func(k int64) bool { return k == 0 }))
+	if err != nil {
+		return core.Result{}, err
+	}
+	return cols.result(i, names[cols.keys[i]], bodies), nil
+}
+
+// jobNames are the names of a job's tests: the blocks of names they are in, and their
+// classes' names.
+type jobNames struct {
+	classes map[int64]string
+	blocks  map[blockID]*nameBlock
+	// last block looked up, for runs of keys in one block
+	lastID    blockID
+	lastBlock *nameBlock
+}
+
+type blockID struct {
+	class int64
+	first uint32
+}
+
+func blockOf(key int64) blockID {
+	ord := uint32(key)
+	return blockID{key >> 32, ord - ord%namesPerBlock}
+}
+
+// readJobNames reads the blocks of names that keys are in.
+func (s *Store) readJobNames(ctx context.Context, keys []int64) (*jobNames, error) {
+	n := &jobNames{blocks: map[blockID]*nameBlock{}}
+	var ids []blockID
+	last := blockID{class: -1}
+	for _, k := range keys {
+		if b := blockOf(k); b != last {
+			if _, ok := n.blocks[b]; !ok {
+				n.blocks[b] = nil
+				ids = append(ids, b)
+			}
+			last = b
+		}
+	}
+	slices.SortFunc(ids, func(a, b blockID) int { return cmp.Or(cmp.Compare(a.class, b.class), cmp.Compare(a.first, b.first)) })
+	var classIDs []int64
+	for _, b := range ids {
+		if len(classIDs) == 0 || classIDs[len(classIDs)-1] != b.class {
+			classIDs = append(classIDs, b.class)
+		}
+	}
+	var err error
+	if n.classes, err = s.classNamesByID(ctx, classIDs); err != nil {
+		return nil, err
+	}
+	st, err := s.db.PrepareContext(ctx, "SELECT data FROM test_names WHERE class_id = ? AND first = ?")
+	if err != nil {
+		return nil, describe(err)
+	}
+	defer st.Close()
+	var data []byte
+	for _, id := range ids {
+		if err := st.QueryRowContext(ctx, id.class, id.first).Scan(&data); err != nil {
+			return nil, describe(err)
+		}
+		b := &nameBlock{}
+		if err := decodeNameBlock(b, id.first, data); err != nil {
+			return nil, err
+		}
+		n.blocks[id] = b
+	}
+	return n, nil
+}
+
+func (n *jobNames) block(key int64) *nameBlock {
+	if id := blockOf(key); id != n.lastID || n.lastBlock == nil {
+		n.lastID, n.lastBlock = id, n.blocks[id]
+	}
+	return n.lastBlock
+}
+
+// matcher returns whether a key's "CLASSNAME::NAME" contains sub, ignoring case. Each
+// name is tested once; results look the answer up.
+func (n *jobNames) matcher(sub string) func(key int64) bool {
+	sub = strings.ToLower(sub)
+	needle := []byte(sub)
+	matches := make(map[blockID][]bool, len(n.blocks))
+	var buf []byte
+	for id, b := range n.blocks {
+		class := strings.ToLower(n.classes[id.class]) + "::"
+		m := make([]bool, b.len())
+		whole := strings.Contains(class, sub)
+		for i := range m {
+			if whole {
+				m[i] = true
+				continue
+			}
+			buf = append(append(buf[:0], class...), b.bytes(i)...)
+			lowerASCII(buf[len(class):])
+			m[i] = bytes.Contains(buf, needle)
+		}
+		matches[id] = m
+	}
+	lastID, last := blockID{class: -1}, []bool(nil)
+	return func(key int64) bool {
+		if id := blockOf(key); id != lastID {
+			lastID, last = id, matches[id]
+		}
+		i := int(uint32(key) % namesPerBlock)
+		return i < len(last) && last[i]
+	}
+}
+
+// lowerASCII lowers b in place; other bytes of UTF-8 are left to bytes.ToLower.
+func lowerASCII(b []byte) {
+	for i, c := range b {
+		if c >= 0x80 {
+			copy(b[i:], bytes.ToLower(b[i:]))
+			return
+		}
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+}
+
+// ranks returns the rank of each key's "CLASSNAME", then NAME, in byte order.
+func (n *jobNames) ranks() func(key int64) uint32 {
+	ids := make([]blockID, 0, len(n.blocks))
+	for id := range n.blocks {
+		ids = append(ids, id)
+	}
+	// Classes by name, then each class's names.
+	slices.SortFunc(ids, func(a, b blockID) int {
+		return cmp.Or(strings.Compare(n.classes[a.class], n.classes[b.class]), cmp.Compare(a.class, b.class), cmp.Compare(a.first, b.first))
+	})
+	rank := make(map[blockID][]uint32, len(ids))
+	type entry struct {
+		name []byte
+		slot *uint32
+	}
+	var next uint32
+	var entries []entry
+	for i := 0; i < len(ids); {
+		j := i
+		entries = entries[:0]
+		for ; j < len(ids) && ids[j].class == ids[i].class; j++ {
+			b := n.blocks[ids[j]]
+			r := make([]uint32, b.len())
+			rank[ids[j]] = r
+			for k := range r {
+				entries = append(entries, entry{b.bytes(k), &r[k]})
+			}
+		}
+		slices.SortFunc(entries, func(a, b entry) int { return bytes.Compare(a.name, b.name) })
+		for _, e := range entries {
+			*e.slot = next
+			next++
+		}
+		i = j
+	}
+	lastID, last := blockID{class: -1}, []uint32(nil)
+	return func(key int64) uint32 {
+		if id := blockOf(key); id != lastID {
+			lastID, last = id, rank[id]
+		}
+		return last[uint32(key)%namesPerBlock]
+	}
+}
