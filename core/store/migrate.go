@@ -6,6 +6,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -54,12 +55,21 @@ var goSteps = map[int]func(context.Context, *sql.Conn) error{
 // leaves the database as it was before it, and the next Open applies it again. The version is read inside the transaction, so two processes opening a
 // new file at once apply each migration once.
 func migrate(ctx context.Context, conn *sql.Conn) error {
+	return migrateUpTo(ctx, conn, math.MaxInt)
+}
+
+// migrateUpTo applies the migrations up to version last (benchmarks and tests build
+// databases of earlier layouts with it).
+func migrateUpTo(ctx context.Context, conn *sql.Conn, last int) error {
 	ms, err := migrations()
 	if err != nil {
 		return err
 	}
 	latest := ms[len(ms)-1].version
 	for _, m := range ms {
+		if m.version > last {
+			break
+		}
 		err := inWriteTx(ctx, conn, func() error {
 			var current int
 			if err := conn.QueryRowContext(ctx, "PRAGMA user_version").Scan(&current); err != nil {

@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"time"
 
 	"modernc.org/sqlite"
@@ -37,6 +38,9 @@ type Store struct {
 	// writer is a one-slot semaphore: the process's single writer. Imports hold it for
 	// their whole transaction; waiting for it honours the caller's context.
 	writer chan struct{}
+
+	viewMu sync.Mutex
+	view   *jobView // see ResultIDs
 }
 
 // DefaultPath is the database the desktop app and the command line use when none is
