@@ -195,6 +195,32 @@ func TestWizardFromDroppedFileToFinishedImport(t *testing.T) {
 	}
 }
 
+// Reports named on the command line open the wizard with their absolute paths.
+func TestReportsFromTheCommandLineOpenTheWizard(t *testing.T) {
+	dir := t.TempDir()
+	report := filepath.Join(dir, "vpn", "15", "test-results.xml")
+	writeReport(t, report, junitgen.Spec{Cases: 10, Seed: 5})
+	t.Chdir(filepath.Join(dir, "vpn"))
+	u := newApp(t, openStore(t))
+	u.OpenReports([]string{filepath.Join("15", "test-results.xml")})
+	waitFor(t, "the wizard", func() bool { return u.win.Canvas().Overlays().Top() != nil })
+	shown := onUI(func() string {
+		var texts []string
+		for _, o := range test.LaidOutObjects(u.win.Canvas().Overlays().Top()) {
+			switch o := o.(type) {
+			case *widget.Label:
+				texts = append(texts, o.Text)
+			case *widget.Entry:
+				texts = append(texts, o.Text)
+			}
+		}
+		return strings.Join(texts, "|")
+	})
+	if !strings.Contains(shown, report) || !strings.Contains(shown, "|15") {
+		t.Errorf("the wizard shows %q, want the report's absolute path and job 15", shown)
+	}
+}
+
 func TestCancelledImportLeavesNoJob(t *testing.T) {
 	if testing.Short() {
 		t.Skip("imports a large report")

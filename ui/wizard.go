@@ -54,6 +54,19 @@ func (u *App) Dropped(uris []fyne.URI) {
 	}
 }
 
+// OpenReports opens the import dialog on report paths, as a drop does; for reports named
+// on the command line. Safe from any goroutine.
+func (u *App) OpenReports(paths []string) {
+	abs := make([]string, 0, len(paths))
+	for _, p := range paths {
+		if a, err := filepath.Abs(p); err == nil {
+			p = a
+		}
+		abs = append(abs, p)
+	}
+	fyne.Do(func() { u.openWizard(abs) })
+}
+
 func (u *App) openWizard(paths []string) *wizard {
 	w := &wizard{u: u, modules: map[string][]string{}}
 	w.list = widget.NewLabel("")

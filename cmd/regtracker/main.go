@@ -33,6 +33,10 @@ func main() {
 	dbPath := flag.String("db", "", "database file (default: the one chosen in Settings, else the same as regtracker-cli's)")
 	nativeDialogs := flag.Bool("native-dialogs", true, "use the system's file dialogs")
 	memoryLimit := flag.Uint64("memory-warning-mb", 0, "warn when the app uses more memory than this (default: Settings, else 1024)")
+	flag.Usage = func() {
+		fmt.Fprintln(flag.CommandLine.Output(), "usage: regtracker [flags] [REPORT...]\n\nReports named on the command line (as a file manager's \"Open with\" names them) open the import dialog.\n\nflags:")
+		flag.PrintDefaults()
+	}
 	flag.Parse()
 	if runtime.GOOS == "linux" && os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
 		fmt.Fprintln(os.Stderr, "regtracker: no display (DISPLAY and WAYLAND_DISPLAY are unset); without a screen use regtracker-cli, the same tool for the command line")
@@ -101,7 +105,11 @@ func main() {
 		fyne.Do(a.Quit)
 	}()
 	u.Reload()
-	u.Window().ShowAndRun()
+	u.Window().Show()
+	if flag.NArg() > 0 {
+		u.OpenReports(flag.Args())
+	}
+	a.Run()
 }
 
 func fatal(err error) {

@@ -124,19 +124,42 @@ func (s *Store) Messages(ctx context.Context, job core.JobRef, seqs []uint32) (m
 	if len(seqs) == 0 {
 		return out, nil
 	}
-	cols, err := s.readResults(ctx, id, true)
-	if err != nil {
-		return nil, err
-	}
+	wanted := slices.Clone(seqs)
+	slices.Sort(wanted)
+	// Chunk by chunk, keeping only the message keys asked for: a job's whole columns
+	// would be 17 MB at 1M results.
 	keyOf := make(map[uint32]int64, len(seqs))
 	var keys []int64
-	for _, q := range seqs {
-		if int(q) < cols.len() {
-			if k := cols.textsOf(int(q))[0]; k != 0 {
-				keyOf[q] = k
+	var raw []byte
+	var cols resultColumns
+	err = s.queryEach(ctx, func(rows *sql.Rows) error {
+		var first, n uint32
+		var data []byte
+		if err := rows.Scan(&first, &n, &data); err != nil {
+			return err
+		}
+		i, _ := slices.BinarySearch(wanted, first)
+		if i == len(wanted) || wanted[i] >= first+n {
+			return nil // nothing asked of this chunk: not even decompressed
+		}
+		var err error
+		if raw, err = decompress(raw[:0], data, "result chunk"); err != nil {
+			return err
+		}
+		cols.reset()
+		if err := cols.decode(raw, true); err != nil {
+			return err
+		}
+		for ; i < len(wanted) && wanted[i] < first+uint32(cols.len()); i++ {
+			if k := cols.textsOf(int(wanted[i] - first))[0]; k != 0 {
+				keyOf[wanted[i]] = k
 				keys = append(keys, k)
 			}
 		}
+		return nil
+	}, "SELECT first, results, data FROM result_chunks WHERE job_id = ? ORDER BY first", id)
+	if err != nil {
+		return nil, err
 	}
 	bodies, err := s.textBodies(ctx, keys)
 	if err != nil {

@@ -18,7 +18,7 @@ import (
 const rowsPerInsert = 256
 
 // writerCacheKiB is the page cache of the importing connection.
-const writerCacheKiB = 16 << 10
+const writerCacheKiB = 4 << 10
 
 // JobWriter is the store's core.JobWriter: one job's results inside a single SQLite
 // transaction. Nothing it writes is visible to readers until Commit; Rollback (or any
