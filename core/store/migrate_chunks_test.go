@@ -101,6 +101,13 @@ func TestMigrationFromRowLayout(t *testing.T) {
 	if problems, err := s.IntegrityCheck(ctx); err != nil || len(problems) > 0 {
 		t.Errorf("integrity after the migration: %v %v", problems, err)
 	}
+	// The dropped tables' pages went back to the file system.
+	var free, pages int
+	s.db.QueryRow("PRAGMA freelist_count").Scan(&free)
+	s.db.QueryRow("PRAGMA page_count").Scan(&pages)
+	if free*4 >= pages {
+		t.Errorf("%d of %d pages free after the migration", free, pages)
+	}
 }
 
 // checkRowLayout checks that the database at path is still at schema 3 with its rows.

@@ -128,7 +128,37 @@ func (s *Store) init(ctx context.Context) error {
 	if mode != "wal" {
 		return fmt.Errorf("the database is in %s journal mode and cannot switch to WAL", mode)
 	}
-	return describe(migrate(ctx, conn))
+	var before int
+	if err := conn.QueryRowContext(ctx, "PRAGMA user_version").Scan(&before); err != nil {
+		return describe(err)
+	}
+	if err := migrate(ctx, conn); err != nil {
+		return describe(err)
+	}
+	if before > 0 && before < 4 {
+		return describe(compactAfterMigration(ctx, conn))
+	}
+	return nil
+}
+
+// compactAfterMigration gives the file's free pages back to the file system when more
+// than a quarter of it is free, as after migration 0004 dropped the row layout's tables
+// (a database of two 1M-result jobs: 148 MB before, 163 MB after the migration alone, 53
+// MB compacted). VACUUM rewrites the file in one transaction: interrupted, it loses
+// nothing, and the migration stays done.
+func compactAfterMigration(ctx context.Context, conn *sql.Conn) error {
+	var free, pages int64
+	if err := conn.QueryRowContext(ctx, "PRAGMA freelist_count").Scan(&free); err != nil {
+		return err
+	}
+	if err := conn.QueryRowContext(ctx, "PRAGMA page_count").Scan(&pages); err != nil {
+		return err
+	}
+	if free*4 < pages {
+		return nil
+	}
+	_, err := conn.ExecContext(ctx, "VACUUM")
+	return err
 }
 
 // Path is the database file.
