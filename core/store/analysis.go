@@ -181,8 +181,14 @@ type JobTestState struct {
 
 // TestHistory returns the state of the test key in every job of module, by number.
 func (s *Store) TestHistory(ctx context.Context, module core.ModuleRef, key int64) ([]JobTestState, error) {
+	// One read transaction: a snapshot of the module, and one lock for every query.
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, describe(err)
+	}
+	defer tx.Rollback()
 	// Per job, the one chunk that would hold the key: the last starting at or before it.
-	rows, err := s.db.QueryContext(ctx, "SELECT "+jobColumns+", j.id, jt.first_key, jt.data"+jobsFrom+`
+	rows, err := tx.QueryContext(ctx, "SELECT "+jobColumns+", j.id, jt.first_key, jt.data"+jobsFrom+`
 		LEFT JOIN job_states jt ON jt.job_id = j.id AND jt.first_key =
 			(SELECT max(c.first_key) FROM job_states c WHERE c.job_id = j.id AND c.first_key <= ?1)
 		WHERE r.name = ?2 AND m.name = ?3 ORDER BY j.number`, key, module.Release, module.Module)
@@ -223,17 +229,16 @@ func (s *Store) TestHistory(ctx context.Context, module core.ModuleRef, key int6
 		if !out[i].Present {
 			continue
 		}
-		cols, at, err := s.readResultAt(ctx, jobIDs[i], out[i].State.Seq)
+		cols, at, err := readResultAt(ctx, tx, jobIDs[i], out[i].State.Seq)
 		if err != nil {
 			return nil, err
 		}
 		out[i].Duration = cols.seconds(at)
 		if m := cols.textsOf(at)[0]; m != 0 {
-			bodies, err := s.textBodies(ctx, []int64{m})
+			err := tx.QueryRowContext(ctx, "SELECT body FROM texts WHERE key = ?", m).Scan(&out[i].Message)
 			if err != nil {
-				return nil, err
+				return nil, describe(err)
 			}
-			out[i].Message = bodies[m]
 		}
 	}
 	return out, nil

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 
 	"github.com/regtracker/regtracker/core"
 )
@@ -243,50 +242,6 @@ func (w *JobWriter) lookupClass(ctx context.Context, name string) (id int64, cre
 	return 0, false, fmt.Errorf("classes: no free key after 1000 probes for %q", name)
 }
 
-// nameReader reads test names by key, a block at a time, remembering the last block.
-type nameReader struct {
-	st    *sql.Stmt
-	block nameBlock
-	class int64
-	have  bool
-}
-
-func (s *Store) newNameReader(ctx context.Context) (*nameReader, error) {
-	st, err := s.db.PrepareContext(ctx, "SELECT data FROM test_names WHERE class_id = ? AND first = ?")
-	if err != nil {
-		return nil, describe(err)
-	}
-	return &nameReader{st: st}, nil
-}
-
-func (r *nameReader) close() { r.st.Close() }
-
-// name returns the name of the test key as bytes valid until the next call.
-func (r *nameReader) name(ctx context.Context, key int64) ([]byte, error) {
-	class, ord := key>>32, uint32(key)
-	first := ord - ord%namesPerBlock
-	if !r.have || r.class != class || r.block.first != first {
-		var data []byte
-		if err := r.st.QueryRowContext(ctx, class, first).Scan(&data); err != nil {
-			r.have = false
-			if errors.Is(err, sql.ErrNoRows) {
-				return nil, fmt.Errorf("test key %d: %w", key, core.ErrNotFound)
-			}
-			return nil, describe(err)
-		}
-		if err := decodeNameBlock(&r.block, first, data); err != nil {
-			r.have = false
-			return nil, err
-		}
-		r.class, r.have = class, true
-	}
-	i := int(ord - first)
-	if i >= r.block.len() {
-		return nil, fmt.Errorf("test key %d: %w", key, core.ErrNotFound)
-	}
-	return r.block.bytes(i), nil
-}
-
 // classNamesByID returns the names of classes by id.
 func (s *Store) classNamesByID(ctx context.Context, ids []int64) (map[int64]string, error) {
 	out := make(map[int64]string, len(ids))
@@ -302,35 +257,21 @@ func (s *Store) classNamesByID(ctx context.Context, ids []int64) (map[int64]stri
 	return out, err
 }
 
-// TestNames returns the identities of test keys.
+// TestNames returns the identities of test keys; keys of no test are left out.
 func (s *Store) TestNames(ctx context.Context, keys []int64) (map[int64]core.TestID, error) {
-	sorted := slices.Clone(keys)
-	slices.Sort(sorted)
-	sorted = slices.Compact(sorted)
-	var classIDs []int64
-	for _, k := range sorted {
-		if len(classIDs) == 0 || classIDs[len(classIDs)-1] != k>>32 {
-			classIDs = append(classIDs, k>>32)
-		}
-	}
-	classes, err := s.classNamesByID(ctx, classIDs)
+	names, err := s.readJobNames(ctx, keys)
 	if err != nil {
 		return nil, err
 	}
-	r, err := s.newNameReader(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer r.close()
-	out := make(map[int64]core.TestID, len(sorted))
-	for _, k := range sorted {
-		name, err := r.name(ctx, k)
-		if errors.Is(err, core.ErrNotFound) {
+	out := make(map[int64]core.TestID, len(keys))
+	for _, k := range keys {
+		if _, done := out[k]; done {
 			continue
-		} else if err != nil {
-			return nil, err
 		}
-		out[k] = core.TestID{Classname: classes[k>>32], Name: string(name)}
+		b := names.block(k)
+		if i := int(uint32(k) % namesPerBlock); b != nil && i < b.len() {
+			out[k] = core.TestID{Classname: names.classes[k>>32], Name: string(b.bytes(i))}
+		}
 	}
 	return out, nil
 }

@@ -115,9 +115,20 @@ func (s *Store) readResults(ctx context.Context, jobID int64, texts bool) (*resu
 // readResultAt decodes the chunk that holds the result at position seq, and returns
 // the result's index in it.
 func (s *Store) readResultAt(ctx context.Context, jobID int64, seq uint32) (*resultColumns, int, error) {
+	return readResultAt(ctx, s.db, jobID, seq)
+}
+
+// querier is a database or a transaction: reads inside one transaction share a
+// snapshot and take the database's read lock once.
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func readResultAt(ctx context.Context, q querier, jobID int64, seq uint32) (*resultColumns, int, error) {
 	var first uint32
 	var data []byte
-	err := s.db.QueryRowContext(ctx, `SELECT first, data FROM result_chunks WHERE job_id = ? AND first <= ?
+	err := q.QueryRowContext(ctx, `SELECT first, data FROM result_chunks WHERE job_id = ? AND first <= ?
 		ORDER BY first DESC LIMIT 1`, jobID, seq).Scan(&first, &data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, 0, fmt.Errorf("result %d: %w", seq, core.ErrNotFound)
@@ -487,7 +498,8 @@ func blockOf(key int64) blockID {
 	return blockID{key >> 32, ord - ord%namesPerBlock}
 }
 
-// readJobNames reads the blocks of names that keys are in.
+// readJobNames reads the blocks of names that keys are in; a block that does not exist
+// (a key of no test) stays nil.
 func (s *Store) readJobNames(ctx context.Context, keys []int64) (*jobNames, error) {
 	n := &jobNames{blocks: map[blockID]*nameBlock{}}
 	var ids []blockID
@@ -563,7 +575,7 @@ func (s *Store) readJobNames(ctx context.Context, keys []int64) (*jobNames, erro
 	}
 	for id, b := range n.blocks {
 		if b == nil {
-			return nil, fmt.Errorf("the names of class %d from %d are missing", id.class, id.first)
+			delete(n.blocks, id)
 		}
 	}
 	return n, nil
@@ -717,6 +729,9 @@ func (n *jobNames) ranks() func(key int64) uint32 {
 		if id := blockOf(key); id != lastID {
 			lastID, last = id, rank[id]
 		}
-		return last[uint32(key)%namesPerBlock]
+		if i := uint32(key) % namesPerBlock; int(i) < len(last) {
+			return last[i]
+		}
+		return 0
 	}
 }
