@@ -4,6 +4,8 @@ import (
 	"errors"
 	"io"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -56,6 +58,36 @@ func TestCorpusCountsMatchReference(t *testing.T) {
 		if got != want {
 			t.Errorf("%s:\n got %+v\nwant %+v", p, got, want)
 		}
+	}
+}
+
+// The runners' meanings (disabled and todo tests, re-runs) change the counts of exactly
+// these corpus reports; every other report counts one test per <testcase> as before.
+func TestCorpusReportsTheRunnersRulesChange(t *testing.T) {
+	good, _ := corpusFiles(t)
+	want := []string{
+		"EnricoMi__publish-unit-test-result-action/python__test__files__junit-xml__tst__disabled.xml",
+		"allure-framework__allure2/plugins__junit-xml-plugin__src__test__resources__junitdata__TEST-status-attribute.xml",
+		"mikepenz__action-junit-report/test_results__flaky_retries__flaky_with_classname_file.xml",
+		"mikepenz__action-junit-report/test_results__issues__testDisabled.xml",
+		"mikepenz__action-junit-report/test_results__junit-server-test__report.xml",
+	}
+	var changed []string
+	for _, p := range good {
+		rules, err := junittest.ReferenceCounts(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain, err := junittest.PlainCounts(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rules != plain {
+			changed = append(changed, strings.TrimPrefix(filepath.ToSlash(p), "../../../shared/junit-corpus/"))
+		}
+	}
+	if !slices.Equal(changed, want) {
+		t.Errorf("the rules change the counts of\n%s\nwant\n%s", strings.Join(changed, "\n"), strings.Join(want, "\n"))
 	}
 }
 

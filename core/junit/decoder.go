@@ -57,6 +57,8 @@ const (
 	kFlaky
 	kOut
 	kErr
+	kProperties // a suite's <properties>
+	kProperty   // one <property> of them
 )
 
 type frame struct {
@@ -76,13 +78,20 @@ type Decoder struct {
 	lines    int // newlines before buf[counted], including discarded input
 	counted  int
 
-	stack   []frame
-	names   []byte   // names of the open elements, concatenated
-	suites  []string // names of the enclosing testsuites
-	root    int      // 0 before the root element, 1 inside it, 2 after it
-	started bool     // the byte order mark and XML declaration are handled
-	latin1  bool
-	err     error
+	stack  []frame
+	names  []byte      // names of the open elements, concatenated
+	suites []suiteInfo // the enclosing testsuites, outermost first
+	// suiteCount numbers the testsuite elements as they open, so that the re-runs of a
+	// test are sought within one suite element (see reruns.go).
+	suiteCount int
+	reruns     rerunQueue
+	heldCase   core.Result // the case read last, not yet in reruns
+	heldSuite  int
+	held       bool
+	root       int  // 0 before the root element, 1 inside it, 2 after it
+	started    bool // the byte order mark and XML declaration are handled
+	latin1     bool
+	err        error
 
 	// The case being decoded.
 	res       *core.Result
@@ -96,7 +105,20 @@ type Decoder struct {
 	scratch   []byte
 	lastClass string
 	lastSuite string
-	inCase    bool // inside a <testcase>
+	inCase    bool   // inside a <testcase>
+	todo      bool   // the case has a <skipped type="todo"> (Node's runner)
+	notRun    string // the case's status attribute says it did not run (CTest)
+}
+
+// suiteInfo is what a case needs of an enclosing testsuite.
+type suiteInfo struct {
+	name string
+	// path is the names of the suites from the outermost to this one, joined by " > ".
+	path string
+	id   int
+	// node: the suite was written by Node's test runner, whose testsuites carry a
+	// disabled count and no timestamp, and whose cases all have the classname "test".
+	node bool
 }
 
 // NewDecoder returns a decoder reading r. name is used in error messages (a file path).
@@ -117,19 +139,59 @@ func NewDecoder(r io.Reader, name string, maxText int) *Decoder {
 
 // Next decodes the next test case into res. It returns io.EOF after the last case of a
 // well-formed report, and an *Error for anything else; after an error, every call
-// returns the same error.
+// returns the same error. Re-runs of a test within one suite come out as one result
+// (see reruns.go).
 func (d *Decoder) Next(res *core.Result) error {
-	if d.err != nil {
-		return d.err
+	for {
+		if d.reruns.next(res) {
+			return nil
+		}
+		switch {
+		case d.held:
+			// The case read last waited for the cases before it to be returned.
+			d.held = false
+			d.reruns.add(d.heldCase, d.heldSuite)
+			continue
+		case d.err != nil:
+			return d.err
+		}
+		err := d.decodeCase(&d.heldCase)
+		switch {
+		case err == io.EOF:
+			d.reruns.endSuite()
+			d.err = err
+		case err != nil:
+			d.err = err
+			return err
+		default:
+			d.heldSuite = d.caseSuite().id
+			if d.reruns.full(d.heldSuite) {
+				d.reruns.endSuite()
+				d.held = true
+			} else {
+				d.reruns.add(d.heldCase, d.heldSuite)
+			}
+		}
 	}
+}
+
+// decodeCase decodes the next case of the report into res.
+func (d *Decoder) decodeCase(res *core.Result) error {
 	d.res, d.done = res, false
 	for !d.done {
 		if err := d.step(); err != nil {
-			d.err = err
 			return err
 		}
 	}
 	return nil
+}
+
+// caseSuite is the suite the case just decoded is in (id 0: none).
+func (d *Decoder) caseSuite() suiteInfo {
+	if len(d.suites) == 0 {
+		return suiteInfo{}
+	}
+	return d.suites[len(d.suites)-1]
 }
 
 // Line returns the current line number (1-based).
@@ -595,7 +657,12 @@ func (d *Decoder) classify(name []byte) kind {
 			return kCase
 		}
 	}
-	if parent != kCase {
+	switch {
+	case parent == kSuite && string(name) == "properties":
+		return kProperties
+	case parent == kProperties && string(name) == "property":
+		return kProperty
+	case parent != kCase:
 		return kOther
 	}
 	switch string(name) {
@@ -620,18 +687,46 @@ func (d *Decoder) open(k kind, attrs []byte, selfClose bool) error {
 	switch k {
 	case kSuite:
 		var name []byte
+		disabled, timestamp := false, false
 		err := d.eachAttr(attrs, func(n, v []byte) {
-			if string(n) == "name" {
+			switch string(n) {
+			case "name":
 				name = v
+			case "disabled":
+				disabled = true
+			case "timestamp":
+				timestamp = true
 			}
 		})
+		// Node's runner writes a disabled count and no timestamp (CTest, which also
+		// writes disabled, has one).
+		node := disabled && !timestamp
 		if err != nil {
 			return err
 		}
 		if string(name) != d.lastSuite {
 			d.lastSuite = d.string(name)
 		}
-		d.suites = append(d.suites, d.lastSuite)
+		d.suiteCount++
+		info := suiteInfo{name: d.lastSuite, path: d.lastSuite, id: d.suiteCount, node: node}
+		if n := len(d.suites); n > 0 {
+			info.path = d.suites[n-1].path + " > " + d.lastSuite
+		}
+		d.suites = append(d.suites, info)
+	case kProperty:
+		var name, value []byte
+		err := d.eachAttr(attrs, func(n, v []byte) {
+			switch string(n) {
+			case "name":
+				name = v
+			case "value":
+				value = v
+			}
+		})
+		if err == nil && string(name) == "go.version" && len(value) > 0 && len(d.suites) > 0 {
+			d.reruns.goSuite(d.suites[len(d.suites)-1].id)
+		}
+		return err
 	case kCase:
 		return d.openCase(attrs)
 	case kFailure, kError, kSkipped:
@@ -643,6 +738,14 @@ func (d *Decoder) open(k kind, attrs []byte, selfClose bool) error {
 			st = core.Error
 		}
 		if d.decided && st <= d.res.Status {
+			if k == kSkipped {
+				// Only its type matters now: a todo test's failure does not count.
+				return d.eachAttr(attrs, func(name, val []byte) {
+					if string(name) == "type" && bytes.EqualFold(val, []byte("todo")) {
+						d.todo = true
+					}
+				})
+			}
 			return nil
 		}
 		d.decided = true
@@ -654,6 +757,9 @@ func (d *Decoder) open(k kind, attrs []byte, selfClose bool) error {
 				d.res.Message = d.string(val)
 			case "type":
 				d.res.Type = d.string(val)
+				if k == kSkipped && strings.EqualFold(d.res.Type, "todo") {
+					d.todo = true
+				}
 			}
 		})
 		if err != nil {
@@ -685,7 +791,7 @@ func (d *Decoder) setSink(t *boundedText, selfClose bool) {
 
 func (d *Decoder) openCase(attrs []byte) error {
 	*d.res = core.Result{}
-	d.decided, d.flaky, d.inCase = false, false, true
+	d.decided, d.flaky, d.inCase, d.todo, d.notRun = false, false, true, false, ""
 	d.detail.reset()
 	d.out.reset()
 	d.serr.reset()
@@ -698,14 +804,26 @@ func (d *Decoder) openCase(attrs []byte) error {
 			d.res.Name = d.string(val)
 		case "time":
 			d.res.Duration = parseTime(val)
+		case "status":
+			for _, s := range notRunStatuses {
+				if bytes.EqualFold(val, []byte(s)) {
+					d.notRun = s
+				}
+			}
 		}
 	})
 	if err != nil {
 		return err
 	}
-	if len(class) == 0 && len(d.suites) > 0 {
-		d.res.Classname = d.suites[len(d.suites)-1]
-	} else {
+	switch suite := d.caseSuite(); {
+	case len(class) == 0 && suite.id != 0:
+		d.res.Classname = suite.name
+	case string(class) == "test" && suite.node:
+		// Node's runner writes classname="test" on every case and a <testsuite> for
+		// each describe: the path of suites tells "parser > handles empty input" from
+		// "formatter > handles empty input".
+		d.res.Classname = suite.path
+	default:
 		if string(class) != d.lastClass {
 			d.lastClass = d.string(class)
 		}
@@ -731,10 +849,24 @@ func (d *Decoder) close(k kind) {
 	}
 }
 
+// notRunStatuses are the values of a testcase's status attribute that say the test did
+// not run (CTest writes disabled tests so, with no <skipped> child).
+var notRunStatuses = []string{"disabled", "notrun", "skipped"}
+
 func (d *Decoder) finishCase() {
 	r := d.res
-	if !d.decided {
+	switch {
+	case !d.decided && d.notRun != "":
+		r.Status, r.Message = core.Skipped, d.notRun
+	case !d.decided:
 		r.Status = core.Passed
+	case d.todo:
+		// A todo test that fails is not a failure (Node counts it as todo); its
+		// failure's message stays.
+		r.Status = core.Skipped
+	}
+	if r.Status == core.Skipped && r.Message == "true" && (strings.EqualFold(r.Type, "todo") || strings.EqualFold(r.Type, "skipped")) {
+		r.Message = strings.ToLower(r.Type) // Node writes message="true"
 	}
 	r.Flaky = d.flaky && r.Status == core.Passed
 	if d.decided && !d.detail.empty() {

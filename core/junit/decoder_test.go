@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"strings"
 	"testing"
@@ -39,11 +40,12 @@ func decodeAll(t testing.TB, name string, r io.Reader, maxText int) ([]core.Resu
 // with the .golden file beside it (go test -update rewrites them).
 func TestGolden(t *testing.T) {
 	files, _ := filepath.Glob("testdata/*.xml")
-	if len(files) == 0 {
+	runners, _ := filepath.Glob("testdata/runners/*/*.xml")
+	if len(files) == 0 || len(runners) == 0 {
 		t.Fatal("no testdata")
 	}
-	for _, f := range files {
-		t.Run(filepath.Base(f), func(t *testing.T) {
+	for _, f := range append(files, runners...) {
+		t.Run(strings.TrimPrefix(f, "testdata/"), func(t *testing.T) {
 			data, err := os.ReadFile(f)
 			if err != nil {
 				t.Fatal(err)
@@ -376,4 +378,127 @@ func FuzzDecoder(f *testing.F) {
 			t.Fatalf("line %d outside the input (%d lines): %v", je.Line, bytes.Count(data, []byte{'\n'})+1, err)
 		}
 	})
+}
+
+// TestRunners: reports written by real runners (testdata/runners/README.md says how)
+// count as the runners' own summaries do.
+func TestRunners(t *testing.T) {
+	for _, c := range []struct {
+		file string
+		want core.Counts // Duration is not compared
+	}{
+		// gotestsum counts attempts (11 tests in 3 runs); one test each, final verdict.
+		{"gotestsum/run1.xml", core.Counts{Tests: 8, Passed: 6, Failed: 1, Skipped: 1, Flaky: 1}},
+		{"gotestsum/run2.xml", core.Counts{Tests: 8, Passed: 6, Failed: 1, Skipped: 1, Flaky: 1}},
+		{"go-junit-report/run1.xml", core.Counts{Tests: 8, Passed: 5, Failed: 2, Skipped: 1}},
+		{"go-junit-report/run2.xml", core.Counts{Tests: 8, Passed: 5, Failed: 2, Skipped: 1}},
+		// Node: skipped 1 + todo 2, one of them failing.
+		{"node/run1.xml", core.Counts{Tests: 10, Passed: 6, Failed: 1, Skipped: 3}},
+		{"node/run2.xml", core.Counts{Tests: 10, Passed: 6, Failed: 1, Skipped: 3}},
+		// jest-junit writes the todo test as a passing case: Jest says 4 passed, 1 todo.
+		{"jest/run1.xml", core.Counts{Tests: 7, Passed: 5, Failed: 1, Skipped: 1}},
+		{"jest/run2.xml", core.Counts{Tests: 7, Passed: 5, Failed: 1, Skipped: 1}},
+		{"mocha/run1.xml", core.Counts{Tests: 7, Passed: 4, Failed: 1, Skipped: 2}},
+		{"mocha/run2.xml", core.Counts{Tests: 7, Passed: 4, Failed: 1, Skipped: 2}},
+		{"vitest/run1.xml", core.Counts{Tests: 7, Passed: 4, Failed: 1, Skipped: 2}},
+		{"vitest/run2.xml", core.Counts{Tests: 7, Passed: 4, Failed: 1, Skipped: 2}},
+		// pytest: skipped 1 + xfailed 1.
+		{"pytest/run1.xml", core.Counts{Tests: 10, Passed: 7, Failed: 1, Skipped: 2}},
+		{"pytest/run2.xml", core.Counts{Tests: 10, Passed: 6, Failed: 2, Skipped: 2}},
+		// CTest: did not run: one disabled, one skipped.
+		{"ctest/run1.xml", core.Counts{Tests: 5, Passed: 2, Failed: 1, Skipped: 2}},
+		{"ctest/run2.xml", core.Counts{Tests: 5, Passed: 2, Failed: 1, Skipped: 2}},
+		// unittest: skipped 1 + expected failure 1.
+		{"unittest/run1.xml", core.Counts{Tests: 7, Passed: 3, Failed: 1, Errors: 1, Skipped: 2}},
+		{"unittest/run2.xml", core.Counts{Tests: 7, Passed: 3, Failed: 1, Errors: 1, Skipped: 2}},
+	} {
+		t.Run(c.file, func(t *testing.T) {
+			f, err := os.Open(filepath.Join("testdata/runners", c.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			got, err := decodeAll(t, c.file, f, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var counts core.Counts
+			for i := range got {
+				counts.Add(&got[i])
+			}
+			counts.Duration = 0
+			if counts != c.want {
+				t.Errorf("counts %+v, want %+v", counts, c.want)
+			}
+		})
+	}
+}
+
+// TestRunnerRules: each of the runners' meanings on a small report of its own.
+func TestRunnerRules(t *testing.T) {
+	type res struct {
+		id     string
+		status core.Status
+		flaky  bool
+		msg    string
+	}
+	for _, c := range []struct {
+		name, xml string
+		want      []res
+	}{
+		{"disabled, notrun and skipped status attributes; a failure wins",
+			`<testsuite name="s"><testcase classname="c" name="a" status="disabled"/><testcase classname="c" name="b" status="NOTRUN"/>
+			<testcase classname="c" name="c" status="skipped"/><testcase classname="c" name="d" status="run"/>
+			<testcase classname="c" name="e" status="disabled"><failure>boom</failure></testcase></testsuite>`,
+			[]res{{"c::a", core.Skipped, false, "disabled"}, {"c::b", core.Skipped, false, "notrun"}, {"c::c", core.Skipped, false, "skipped"},
+				{"c::d", core.Passed, false, ""}, {"c::e", core.Failed, false, "boom"}}},
+		{"a todo wins over its failure, before or after it",
+			`<testsuite name="s"><testcase classname="c" name="a"><skipped type="todo" message="true"/><failure message="1 !== 2"/></testcase>
+			<testcase classname="c" name="b"><error message="crash"/><skipped type="TODO"/></testcase>
+			<testcase classname="c" name="c"><skipped type="todo" message="true"/></testcase>
+			<testcase classname="c" name="d"><skipped type="skipped"/><failure message="real"/></testcase></testsuite>`,
+			[]res{{"c::a", core.Skipped, false, "1 !== 2"}, {"c::b", core.Skipped, false, "crash"}, {"c::c", core.Skipped, false, "todo"},
+				{"c::d", core.Failed, false, "real"}}},
+		{"a re-run that passed is one flaky test; other repeats stay apart",
+			`<testsuite name="s"><testcase classname="c" name="flaky"><failure message="first"/></testcase>
+			<testcase classname="c" name="param"/><testcase classname="c" name="param"/>
+			<testcase classname="c" name="broken"><failure message="1"/></testcase><testcase classname="c" name="broken"><failure message="2"/></testcase>
+			<testcase classname="c" name="flaky"><error message="second"/></testcase><testcase classname="c" name="flaky"/></testsuite>`,
+			[]res{{"c::flaky", core.Passed, true, "second"}, {"c::param", core.Passed, false, ""}, {"c::param", core.Passed, false, ""},
+				{"c::broken", core.Failed, false, "1"}, {"c::broken", core.Failed, false, "2"}}},
+		{"re-runs are sought within one suite element",
+			`<testsuites><testsuite name="a"><testcase classname="c" name="t"><failure/></testcase></testsuite>
+			<testsuite name="b"><testcase classname="c" name="t"/></testsuite></testsuites>`,
+			[]res{{"c::t", core.Failed, false, ""}, {"c::t", core.Passed, false, ""}}},
+		{"in a gotestsum suite every repeat is an attempt: the last decides",
+			`<testsuite name="pkg"><properties><property name="go.version" value="go1.22"/></properties>
+			<testcase classname="pkg" name="TestA"><failure message="a1"/></testcase><testcase classname="pkg" name="TestB"/>
+			<testcase classname="pkg" name="TestA"><failure message="a2"/></testcase><testcase classname="pkg" name="TestB"/>
+			<testcase classname="pkg" name="TestC"><failure message="c1"/></testcase><testcase classname="pkg" name="TestC"/></testsuite>`,
+			[]res{{"pkg::TestA", core.Failed, false, "a2"}, {"pkg::TestB", core.Passed, false, ""}, {"pkg::TestC", core.Passed, true, "c1"}}},
+		{"Node's nested suites name its tests",
+			`<testsuites><testsuite name="parser" time="0" disabled="0" errors="0" tests="1" failures="0" skipped="0" hostname="h">
+			<testcase name="empty" classname="test"/><testsuite name="numbers" disabled="0"><testcase name="empty" classname="test"/></testsuite></testsuite>
+			<testsuite name="formatter" disabled="0"><testcase name="empty" classname="test"/></testsuite><testcase name="top" classname="test"/></testsuites>`,
+			[]res{{"parser::empty", core.Passed, false, ""}, {"parser > numbers::empty", core.Passed, false, ""},
+				{"formatter::empty", core.Passed, false, ""}, {"test::top", core.Passed, false, ""}}},
+		{"classname test elsewhere (CTest's timestamped suites, ESLint) is a classname",
+			`<testsuites><testsuite name="(empty)" disabled="0" timestamp="t"><testcase name="test" classname="test" status="run"/></testsuite>
+			<testsuite name="test.jsx" package="org.eslint"><testcase name="test.jsx" classname="test"/></testsuite></testsuites>`,
+			[]res{{"test::test", core.Passed, false, ""}, {"test::test.jsx", core.Passed, false, ""}}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := decodeAll(t, "rules.xml", strings.NewReader(c.xml), 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var have []res
+			for _, r := range got {
+				have = append(have, res{r.Classname + "::" + r.Name, r.Status, r.Flaky, r.Message})
+			}
+			if !reflect.DeepEqual(have, c.want) {
+				t.Errorf("got  %v\nwant %v", have, c.want)
+			}
+		})
+	}
 }
