@@ -27,6 +27,8 @@ func TestRegressionsBetweenRunnerRuns(t *testing.T) {
 		{"pytest", []string{"test_calc::test_sub", "test_calc.TestParser::test_error"}, []string{"test_calc::test_div"}},
 		{"ctest", []string{"subtract::subtract"}, []string{"divide::divide"}},
 		{"unittest", []string{"test_calc.CalcTest::test_sub"}, []string{"test_calc.CalcTest::test_div"}},
+		{"phpunit", []string{"CalcTest::testSubtracts"}, []string{"CalcTest::testDivides"}},
+		{"junit5", []string{"CalcTest::crashes()", "CalcTest::subtracts()"}, []string{"CalcTest::divides()"}},
 	} {
 		t.Run(c.runner, func(t *testing.T) {
 			s := openStore(t)

@@ -411,6 +411,12 @@ func TestRunners(t *testing.T) {
 		// unittest: skipped 1 + expected failure 1.
 		{"unittest/run1.xml", core.Counts{Tests: 7, Passed: 3, Failed: 1, Errors: 1, Skipped: 2}},
 		{"unittest/run2.xml", core.Counts{Tests: 7, Passed: 3, Failed: 1, Errors: 1, Skipped: 2}},
+		// PHPUnit: skipped 1 + incomplete 1.
+		{"phpunit/run1.xml", core.Counts{Tests: 9, Passed: 5, Failed: 1, Errors: 1, Skipped: 2}},
+		{"phpunit/run2.xml", core.Counts{Tests: 9, Passed: 5, Failed: 1, Errors: 1, Skipped: 2}},
+		// JUnit 5 says "2 tests failed" in run 2: an assertion and an exception.
+		{"junit5/run1.xml", core.Counts{Tests: 9, Passed: 7, Failed: 1, Skipped: 1}},
+		{"junit5/run2.xml", core.Counts{Tests: 9, Passed: 6, Failed: 1, Errors: 1, Skipped: 1}},
 	} {
 		t.Run(c.file, func(t *testing.T) {
 			f, err := os.Open(filepath.Join("testdata/runners", c.file))
