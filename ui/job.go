@@ -44,6 +44,7 @@ const (
 	tabFixed        = "Fixed"
 	tabStillFailing = "Still failing"
 	tabNewFailures  = "New failures"
+	tabKnown        = "Known issues"
 	tabGroups       = "Failure groups"
 	tabAll          = "All results"
 )
@@ -63,7 +64,7 @@ func newJobPage(u *App, ref core.JobRef) *jobPage {
 	moduleBtn := widget.NewButton("Module "+ref.ModuleRef.String(), func() { u.openModule(ref.ModuleRef) })
 
 	var items []*container.TabItem
-	for _, t := range []string{tabRegressions, tabFixed, tabStillFailing, tabNewFailures} {
+	for _, t := range []string{tabRegressions, tabFixed, tabStillFailing, tabNewFailures, tabKnown} {
 		l := newChangeList(u, t == tabFixed)
 		l.list.OnSelected = func(i widget.ListItemID) {
 			if i < len(l.changes) {
@@ -166,13 +167,17 @@ func (p *jobPage) load(base *core.JobRef) {
 				cmp.Base, format.Count(int64(len(cmp.Regressions))), format.Count(int64(len(cmp.Fixed))),
 				format.Count(int64(len(cmp.StillFailing))), format.Count(int64(len(cmp.NewFailures))),
 				format.Count(cmp.NewTests), format.Count(cmp.RemovedTests), delta))
+			if len(cmp.Known) > 0 {
+				p.change.SetText(p.change.Text + fmt.Sprintf(" %s regressions under known issues are not counted.",
+					format.Count(int64(len(cmp.Known)))))
+			}
 		} else {
 			p.change.SetText("The first job of its module: choose a job to compare with.")
 		}
 		p.stats.SetText(fmt.Sprintf("Imported %s from %s in %s (%s cases/s, peak memory %s).", ago(j.ImportedAt),
 			shorten(j.Source, 80), format.Duration(j.Stats.Total), format.Rate(j.CasesPerSecond()), format.Bytes(j.Stats.PeakRSS)))
 		for title, list := range map[string][]analysis.Change{tabRegressions: cmp.Regressions, tabFixed: cmp.Fixed,
-			tabStillFailing: cmp.StillFailing, tabNewFailures: cmp.NewFailures} {
+			tabStillFailing: cmp.StillFailing, tabNewFailures: cmp.NewFailures, tabKnown: cmp.Known} {
 			p.lists[title].set(list)
 		}
 		p.groupL.Refresh()
@@ -257,7 +262,11 @@ func newChangeList(u *App, fixed bool) *changeList {
 			status.Color = statusColor(ch.Status, false)
 			status.Refresh()
 			inner.Objects[0].(*widget.Label).SetText(ch.Test.String())
-			inner.Objects[1].(*widget.Label).SetText(firstLine(ch.Message))
+			msg := firstLine(ch.Message)
+			if ch.Known != nil {
+				msg = fmt.Sprintf("known issue %d: %s · %s", ch.Known.ID, ch.Known.Reason, msg)
+			}
+			inner.Objects[1].(*widget.Label).SetText(msg)
 		})
 	c.empty = widget.NewLabel("None.")
 	c.empty.Alignment = fyne.TextAlignCenter

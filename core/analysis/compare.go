@@ -27,7 +27,8 @@ type Store interface {
 	Job(ctx context.Context, job core.JobRef) (core.Job, error)
 	TestHistory(ctx context.Context, module core.ModuleRef, key int64) ([]store.JobTestState, error)
 	JobsWithDiffs(ctx context.Context, module core.ModuleRef) ([]core.Job, []store.DiffCounts, error)
-	SetDiffCounts(ctx context.Context, job core.JobRef, base *core.JobRef, regressions, fixed int64) error
+	SetDiffCounts(ctx context.Context, job core.JobRef, base *core.JobRef, regressions, fixed int64, knownSet string) error
+	KnownIssues(ctx context.Context, module *core.ModuleRef) ([]core.KnownIssue, error)
 }
 
 // Change is one test whose outcome differs between a job and its base, or fails in both.
@@ -38,6 +39,8 @@ type Change struct {
 	InBase     bool
 	// Message is the failure message: the job's, or for a fixed test the base's.
 	Message string
+	// Known is the known issue a failing test falls under, if any.
+	Known *core.KnownIssue
 }
 
 // Comparison is a job compared with a base job.
@@ -47,7 +50,9 @@ type Comparison struct {
 	// Regressions: passed in the base, failed or error now. Fixed: failed or error in the
 	// base, passed now. StillFailing: failed or error in both. NewFailures: absent from
 	// the base, failed or error now. A test skipped on either side is in none of them.
-	Regressions, Fixed, StillFailing, NewFailures []Change
+	// The regressions that fall under a known issue of the job's module are in Known
+	// instead; still failing and new failures that do keep their place, marked.
+	Regressions, Fixed, StillFailing, NewFailures, Known []Change
 	// NewTests and RemovedTests count the identities present on one side only.
 	NewTests, RemovedTests int64
 }
@@ -119,15 +124,22 @@ func Compare(ctx context.Context, st Store, job core.JobRef, base *core.JobRef) 
 	if err := errors.Join(errs[:]...); err != nil {
 		return c, err
 	}
+	kn, err := activeKnown(ctx, st, job.ModuleRef)
+	if err != nil {
+		return c, err
+	}
 	for _, p := range found {
 		ch := Change{Test: names[p.key], Status: p.cur.Status, BaseStatus: p.old.Status, InBase: p.inBase,
 			Message: curMsg[p.cur.Seq]}
-		if p.list == &c.Fixed {
+		list := p.list
+		if list == &c.Fixed {
 			ch.Message = baseMsg[p.old.Seq]
+		} else if ch.Known = kn.match(ch.Test, ch.Message); ch.Known != nil && list == &c.Regressions {
+			list = &c.Known
 		}
-		*p.list = append(*p.list, ch)
+		*list = append(*list, ch)
 	}
-	for _, l := range []*[]Change{&c.Regressions, &c.Fixed, &c.StillFailing, &c.NewFailures} {
+	for _, l := range []*[]Change{&c.Regressions, &c.Fixed, &c.StillFailing, &c.NewFailures, &c.Known} {
 		slices.SortFunc(*l, func(a, b Change) int {
 			return cmp.Or(cmp.Compare(a.Test.Classname, b.Test.Classname), cmp.Compare(a.Test.Name, b.Test.Name))
 		})
@@ -206,15 +218,43 @@ func merge(ctx context.Context, st Store, job, base core.JobRef, fn func(cur, ol
 	return counts, b.Err()
 }
 
-// diffCounts counts the regressions and fixed tests of job against base.
-func diffCounts(ctx context.Context, st Store, job, base core.JobRef) (regressions, fixes int64, err error) {
+// diffCounts counts the regressions and fixed tests of job against base, leaving out
+// the regressions that fall under the known issues kn.
+func diffCounts(ctx context.Context, st Store, job, base core.JobRef, kn known) (regressions, fixes int64, err error) {
+	var regressed []store.TestState
 	_, err = merge(ctx, st, job, base, func(cur, old store.TestState, inCur, inBase bool) {
 		switch classify(cur.Status, old.Status, inCur, inBase) {
 		case regression:
 			regressions++
+			if !kn.empty() {
+				regressed = append(regressed, cur)
+			}
 		case fixed:
 			fixes++
 		}
 	})
-	return regressions, fixes, err
+	if err != nil || len(regressed) == 0 {
+		return regressions, fixes, err
+	}
+	keys := make([]int64, len(regressed))
+	seqs := make([]uint32, len(regressed))
+	for i, s := range regressed {
+		keys[i], seqs[i] = s.Key, s.Seq
+	}
+	names, err := st.TestNames(ctx, keys)
+	if err != nil {
+		return 0, 0, err
+	}
+	var messages map[uint32]string
+	if len(kn.sigs) > 0 {
+		if messages, err = st.Messages(ctx, job, seqs); err != nil {
+			return 0, 0, err
+		}
+	}
+	for _, s := range regressed {
+		if kn.match(names[s.Key], messages[s.Seq]) != nil {
+			regressions--
+		}
+	}
+	return regressions, fixes, nil
 }

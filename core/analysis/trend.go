@@ -30,15 +30,21 @@ func Trend(ctx context.Context, st Store, module core.ModuleRef) ([]TrendPoint, 
 	if err != nil {
 		return nil, err
 	}
+	kn, err := activeKnown(ctx, st, module)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]TrendPoint, len(jobs))
 	for i, j := range jobs {
 		p := TrendPoint{Job: j, PassRate: PassRate(j.Counts), Regressions: diffs[i].Regressions, Fixed: diffs[i].Fixed}
-		if !diffs[i].Current {
+		// Kept counts are stale when the base changed, or the known issues that apply
+		// (one added, removed or expired).
+		if !diffs[i].Current || diffs[i].KnownSet != kn.stamp {
 			var base *core.JobRef
 			if i > 0 {
 				base = &jobs[i-1].JobRef
 			}
-			if p.Regressions, p.Fixed, err = storeDiff(ctx, st, j.JobRef, base); err != nil {
+			if p.Regressions, p.Fixed, err = storeDiff(ctx, st, j.JobRef, base, kn); err != nil {
 				return nil, err
 			}
 		}
@@ -47,19 +53,24 @@ func Trend(ctx context.Context, st Store, module core.ModuleRef) ([]TrendPoint, 
 	return out, nil
 }
 
-// storeDiff computes and keeps job's counts against base (none when base is nil).
-func storeDiff(ctx context.Context, st Store, job core.JobRef, base *core.JobRef) (regressions, fixes int64, err error) {
+// storeDiff computes and keeps job's counts against base (none when base is nil),
+// leaving out the known issues kn.
+func storeDiff(ctx context.Context, st Store, job core.JobRef, base *core.JobRef, kn known) (regressions, fixes int64, err error) {
 	if base != nil {
-		if regressions, fixes, err = diffCounts(ctx, st, job, *base); err != nil {
+		if regressions, fixes, err = diffCounts(ctx, st, job, *base, kn); err != nil {
 			return 0, 0, err
 		}
 	}
-	return regressions, fixes, st.SetDiffCounts(ctx, job, base, regressions, fixes)
+	return regressions, fixes, st.SetDiffCounts(ctx, job, base, regressions, fixes, kn.stamp)
 }
 
 // Refresh brings the kept trend counts up to date after job was imported: its own, and
 // those of the job after it, whose base it may have become.
 func Refresh(ctx context.Context, st Store, job core.JobRef) error {
+	kn, err := activeKnown(ctx, st, job.ModuleRef)
+	if err != nil {
+		return err
+	}
 	for _, j := range []core.JobRef{job} {
 		base, ok, err := st.Base(ctx, j)
 		if err != nil {
@@ -69,7 +80,7 @@ func Refresh(ctx context.Context, st Store, job core.JobRef) error {
 		if ok {
 			b = &base
 		}
-		if _, _, err := storeDiff(ctx, st, j, b); err != nil {
+		if _, _, err := storeDiff(ctx, st, j, b, kn); err != nil {
 			return err
 		}
 	}
@@ -77,6 +88,6 @@ func Refresh(ctx context.Context, st Store, job core.JobRef) error {
 	if err != nil || !ok {
 		return err
 	}
-	_, _, err = storeDiff(ctx, st, next, &job)
+	_, _, err = storeDiff(ctx, st, next, &job, kn)
 	return err
 }

@@ -250,11 +250,13 @@ type DiffCounts struct {
 	// Current: computed against the job's present base (false when never computed, or
 	// when a job imported or replaced since changed the base).
 	Current bool
+	// KnownSet names the known issues left out of Regressions (see SetDiffCounts).
+	KnownSet string
 }
 
 // JobsWithDiffs lists the jobs of module by number with their stored diff counts.
 func (s *Store) JobsWithDiffs(ctx context.Context, module core.ModuleRef) ([]core.Job, []DiffCounts, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT "+jobColumns+`, coalesce(j.regressions, 0), coalesce(j.fixed, 0),
+	rows, err := s.db.QueryContext(ctx, "SELECT "+jobColumns+`, coalesce(j.regressions, 0), coalesce(j.fixed, 0), j.known_set,
 		j.regressions IS NOT NULL AND coalesce(j.base_job, 0) = coalesce((SELECT p.id FROM jobs p
 			WHERE p.module_id = j.module_id AND p.number < j.number ORDER BY p.number DESC LIMIT 1), 0)`+
 		jobsFrom+` WHERE r.name = ? AND m.name = ? ORDER BY j.number`, module.Release, module.Module)
@@ -266,7 +268,7 @@ func (s *Store) JobsWithDiffs(ctx context.Context, module core.ModuleRef) ([]cor
 	var diffs []DiffCounts
 	for rows.Next() {
 		var d DiffCounts
-		j, err := scanJob(rows, &d.Regressions, &d.Fixed, &d.Current)
+		j, err := scanJob(rows, &d.Regressions, &d.Fixed, &d.KnownSet, &d.Current)
 		if err != nil {
 			return nil, nil, describe(err)
 		}
@@ -275,8 +277,9 @@ func (s *Store) JobsWithDiffs(ctx context.Context, module core.ModuleRef) ([]cor
 	return jobs, diffs, describe(rows.Err())
 }
 
-// SetDiffCounts stores job's regressions and fixed counts against base (nil: none).
-func (s *Store) SetDiffCounts(ctx context.Context, job core.JobRef, base *core.JobRef, regressions, fixed int64) error {
+// SetDiffCounts stores job's regressions and fixed counts against base (nil: none);
+// knownSet names the known issues the regressions count leaves out.
+func (s *Store) SetDiffCounts(ctx context.Context, job core.JobRef, base *core.JobRef, regressions, fixed int64, knownSet string) error {
 	jobID, _, err := s.jobID(ctx, job)
 	if err != nil {
 		return err
@@ -295,8 +298,8 @@ func (s *Store) SetDiffCounts(ctx context.Context, job core.JobRef, base *core.J
 	}
 	defer release()
 	return inWriteTx(ctx, conn, func() error {
-		_, err := conn.ExecContext(ctx, "UPDATE jobs SET base_job = ?, regressions = ?, fixed = ? WHERE id = ?",
-			baseID, regressions, fixed, jobID)
+		_, err := conn.ExecContext(ctx, "UPDATE jobs SET base_job = ?, regressions = ?, fixed = ?, known_set = ? WHERE id = ?",
+			baseID, regressions, fixed, knownSet, jobID)
 		return describe(err)
 	})
 }

@@ -18,6 +18,14 @@ type changeJSON struct {
 	Status     string `json:"status"`
 	BaseStatus string `json:"base_status"` // "absent" for a new failure
 	Message    string `json:"message"`
+	// Known is the known issue a failing test falls under.
+	Known *knownRefJSON `json:"known_issue,omitempty"`
+}
+
+type knownRefJSON struct {
+	ID     int64  `json:"id"`
+	Reason string `json:"reason"`
+	Link   string `json:"link,omitempty"`
 }
 
 type comparisonJSON struct {
@@ -27,6 +35,8 @@ type comparisonJSON struct {
 	Fixed        []changeJSON `json:"fixed"`
 	StillFailing []changeJSON `json:"still_failing"`
 	NewFailures  []changeJSON `json:"new_failures"`
+	// Known: regressions under a known issue, not counted among Regressions.
+	Known        []changeJSON `json:"known"`
 	NewTests     int64        `json:"new_tests"`
 	RemovedTests int64        `json:"removed_tests"`
 }
@@ -38,7 +48,11 @@ func changesJSON(cs []analysis.Change) []changeJSON {
 		if !c.InBase {
 			base = "absent"
 		}
-		out = append(out, changeJSON{c.Test.Classname, c.Test.Name, c.Status.String(), base, c.Message})
+		ch := changeJSON{Classname: c.Test.Classname, Name: c.Test.Name, Status: c.Status.String(), BaseStatus: base, Message: c.Message}
+		if c.Known != nil {
+			ch.Known = &knownRefJSON{ID: c.Known.ID, Reason: c.Known.Reason, Link: c.Known.Link}
+		}
+		out = append(out, ch)
 	}
 	return out
 }
@@ -105,7 +119,7 @@ func runRegressions(ctx context.Context, e *env, args []string) error {
 	}
 	if f.json {
 		out := comparisonJSON{Job: c.Job.String(), Regressions: changesJSON(c.Regressions), Fixed: changesJSON(c.Fixed),
-			StillFailing: changesJSON(c.StillFailing), NewFailures: changesJSON(c.NewFailures),
+			StillFailing: changesJSON(c.StillFailing), NewFailures: changesJSON(c.NewFailures), Known: changesJSON(c.Known),
 			NewTests: c.NewTests, RemovedTests: c.RemovedTests}
 		if c.Base != nil {
 			b := c.Base.String()
@@ -117,14 +131,19 @@ func runRegressions(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "%s is the first job of %s: nothing to compare with (use --base)\n", c.Job, c.Job.ModuleRef)
 		return nil
 	}
-	fmt.Fprintf(e.stdout, "%s against %s: %s regressions, %s fixed, %s still failing, %s new failures, %s new tests, %s removed\n",
+	fmt.Fprintf(e.stdout, "%s against %s: %s regressions, %s fixed, %s still failing, %s new failures, %s new tests, %s removed",
 		c.Job, c.Base, format.Count(int64(len(c.Regressions))), format.Count(int64(len(c.Fixed))),
 		format.Count(int64(len(c.StillFailing))), format.Count(int64(len(c.NewFailures))),
 		format.Count(c.NewTests), format.Count(c.RemovedTests))
+	if len(c.Known) > 0 {
+		fmt.Fprintf(e.stdout, "; %s known regressions not counted", format.Count(int64(len(c.Known))))
+	}
+	fmt.Fprintln(e.stdout)
 	for _, sec := range []struct {
 		title string
 		list  []analysis.Change
-	}{{"Regressions", c.Regressions}, {"New failures", c.NewFailures}, {"Fixed", c.Fixed}, {"Still failing", c.StillFailing}} {
+	}{{"Regressions", c.Regressions}, {"New failures", c.NewFailures}, {"Fixed", c.Fixed}, {"Still failing", c.StillFailing},
+		{"Known issues (not counted)", c.Known}} {
 		if len(sec.list) == 0 {
 			continue
 		}
