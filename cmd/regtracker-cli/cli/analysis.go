@@ -8,6 +8,7 @@ import (
 
 	"github.com/regtracker/regtracker/core"
 	"github.com/regtracker/regtracker/core/analysis"
+	"github.com/regtracker/regtracker/core/assertdiff"
 	"github.com/regtracker/regtracker/core/format"
 )
 
@@ -18,6 +19,10 @@ type changeJSON struct {
 	Status     string `json:"status"`
 	BaseStatus string `json:"base_status"` // "absent" for a new failure
 	Message    string `json:"message"`
+	// Expected and Actual: the two values of a failed equality assertion, when the
+	// message is worded as a common assertion library words it.
+	Expected string `json:"expected,omitempty"`
+	Actual   string `json:"actual,omitempty"`
 	// Known is the known issue a failing test falls under.
 	Known *knownRefJSON `json:"known_issue,omitempty"`
 }
@@ -49,6 +54,9 @@ func changesJSON(cs []analysis.Change) []changeJSON {
 			base = "absent"
 		}
 		ch := changeJSON{Classname: c.Test.Classname, Name: c.Test.Name, Status: c.Status.String(), BaseStatus: base, Message: c.Message}
+		if v, ok := assertdiff.Parse(c.Message); ok {
+			ch.Expected, ch.Actual = v.Expected, v.Actual
+		}
 		if c.Known != nil {
 			ch.Known = &knownRefJSON{ID: c.Known.ID, Reason: c.Known.Reason, Link: c.Known.Link}
 		}
@@ -232,6 +240,8 @@ type runJSON struct {
 	Status          string  `json:"status"`
 	DurationSeconds float64 `json:"duration_seconds"`
 	Message         string  `json:"message"`
+	Expected        string  `json:"expected,omitempty"` // see changeJSON
+	Actual          string  `json:"actual,omitempty"`
 }
 
 type historyJSON struct {
@@ -274,7 +284,11 @@ func runHistory(ctx context.Context, e *env, args []string) error {
 			out.FailingSince = &s
 		}
 		for _, r := range h.Runs {
-			out.Runs = append(out.Runs, runJSON{r.Job.String(), r.Job.Number, r.Status.String(), round(r.Duration, 6), r.Message})
+			run := runJSON{Job: r.Job.String(), Number: r.Job.Number, Status: r.Status.String(), DurationSeconds: round(r.Duration, 6), Message: r.Message}
+			if v, ok := assertdiff.Parse(r.Message); ok && r.Status.IsFailure() {
+				run.Expected, run.Actual = v.Expected, v.Actual
+			}
+			out.Runs = append(out.Runs, run)
 		}
 		return writeJSON(e, out)
 	}

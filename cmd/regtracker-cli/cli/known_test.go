@@ -49,7 +49,8 @@ func TestKnownIssuesAndGate(t *testing.T) {
 	}
 	json.Unmarshal([]byte(out), &cmp)
 	if len(cmp.Regressions) != 1 || cmp.Regressions[0].Name != "test_error" || len(cmp.Known) != 1 ||
-		cmp.Known[0].Name != "test_sub" || cmp.Known[0].Known == nil || cmp.Known[0].Known.ID != added.ID {
+		cmp.Known[0].Name != "test_sub" || cmp.Known[0].Known == nil || cmp.Known[0].Known.ID != added.ID ||
+		cmp.Known[0].Expected != "1" || cmp.Known[0].Actual != "(2 - 2)" {
 		t.Errorf("regressions --json: %s", out)
 	}
 
