@@ -12,12 +12,15 @@ BENCHCOUNT ?= 5
 DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
                 libxinerama-dev libxi-dev libxxf86vm-dev libgtk-3-dev xvfb xauth
 
+# For tests only: a real browser opens the HTML report.
+DEB_TEST_PACKAGES := chromium
+
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # The version is FyneApp.toml's; the About dialog and the log show it.
 VERSION := $(shell sed -n 's/^ *Version *= *"\(.*\)"/\1/p' FyneApp.toml)
 
-.PHONY: all deps build run cli test test-short bench fuzz lint screenshots package install clean
+.PHONY: all deps deps-test build run cli test test-short bench fuzz lint screenshots package install clean
 
 all: build
 
@@ -33,6 +36,10 @@ deps:
 	fi
 	@command -v $(GO) >/dev/null || { echo "Go is not installed: see https://go.dev/doc/install"; exit 1; }
 
+## deps-test: what only the tests need (sudo only when not root)
+deps-test:
+	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(DEB_TEST_PACKAGES)"
+
 ## build: the desktop app and the command line tool into bin/
 build: deps
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN)/regtracker ./cmd/regtracker
@@ -47,7 +54,7 @@ run: build
 	./$(BIN)/regtracker $(if $(DB),--db $(DB))
 
 ## test: every test, with the race detector on the core packages
-test: deps
+test: deps deps-test
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
 	$(GO) test -count=1 -race -short ./core/...

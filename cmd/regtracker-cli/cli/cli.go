@@ -46,6 +46,8 @@ func init() {
 		{"groups", "RELEASE/MODULE/NUMBER [--json]", "a job's failures grouped by message signature", runGroups},
 		{"known", "add RELEASE/MODULE (CLASSNAME::NAME | --signature SIGNATURE) --reason TEXT [--link URL] [--expires YYYY-MM-DD] [--json] | list [RELEASE/MODULE] [--json] | remove ID",
 			"known issues: failures listed apart and left out of regression counts", runKnown},
+		{"report", "RELEASE/MODULE/NUMBER --format md|html|csv [--base RELEASE/MODULE/NUMBER] [-o FILE]",
+			"a job's comparison, groups and known issues as Markdown, one HTML file or CSV", runReport},
 		{"gate", "RELEASE/MODULE/NUMBER [--base RELEASE/MODULE/NUMBER] [--max-regressions N] [--min-pass-rate P]",
 			"exit 1 with the reason when a job falls short (a CI step)", runGate},
 		{"jenkins", "--url URL --jenkins-job FOLDER/JOB --into RELEASE/MODULE [--build N | --last K | --latest] [--artifacts GLOB] [--user USER] [--ca-file PEM] [--insecure] [--replace] [--json]",

@@ -1,26 +1,25 @@
 package cli
 
 import (
+	"context"
+	"encoding/csv"
 	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestKnownIssuesAndGate: pytest's two runs (test_sub and TestParser::test_error
 // regress); a known issue on test_sub takes it out of the gate's count and puts it under
 // regressions --json's "known", and removing it counts it again.
 func TestKnownIssuesAndGate(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "k.db")
-	runs := filepath.Join("..", "..", "..", "core", "junit", "testdata", "runners", "pytest")
-	for n := 1; n <= 2; n++ {
-		ref := "7.0/py/" + strconv.Itoa(n)
-		if code, _, errOut := run(t, "import", "--db", db, "--job", ref, filepath.Join(runs, "run"+strconv.Itoa(n)+".xml")); code != ExitOK {
-			t.Fatal(errOut)
-		}
-	}
+	db := pytestRuns(t)
 	gate := func(wantCode int, wantOut string) {
 		t.Helper()
 		code, out, errOut := run(t, "gate", "7.0/py/2", "--db", db, "--max-regressions", "1", "--min-pass-rate", "70%")
@@ -77,4 +76,96 @@ func TestKnownIssuesAndGate(t *testing.T) {
 			t.Errorf("%v: exit %d, want %d", args, code, ExitUsage)
 		}
 	}
+}
+
+// pytestRuns imports pytest's two runs of the runner fixtures as 7.0/py/1 and 2.
+func pytestRuns(t *testing.T) string {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "k.db")
+	runs := filepath.Join("..", "..", "..", "core", "junit", "testdata", "runners", "pytest")
+	for n := 1; n <= 2; n++ {
+		ref := "7.0/py/" + strconv.Itoa(n)
+		if code, _, errOut := run(t, "import", "--db", db, "--job", ref, filepath.Join(runs, "run"+strconv.Itoa(n)+".xml")); code != ExitOK {
+			t.Fatal(errOut)
+		}
+	}
+	return db
+}
+
+// TestReportFormats: the three formats of a comparison with a known issue, and the HTML
+// file in a real headless browser (Debian's chromium, when installed) shows the counts
+// regressions --json gives.
+func TestReportFormats(t *testing.T) {
+	db := pytestRuns(t)
+	if code, _, errOut := run(t, "known", "add", "--db", db, "7.0/py", "test_calc::test_sub", "--reason", "JIRA-7"); code != ExitOK {
+		t.Fatal(errOut)
+	}
+	code, md, errOut := run(t, "report", "7.0/py/2", "--db", db, "--format", "md")
+	if code != ExitOK {
+		t.Fatal(errOut)
+	}
+	for _, want := range []string{"# 7.0/py/2", "## Regressions (1)", "`test_calc.TestParser::test_error`", "## Fixed (1)",
+		"## Known issues (not counted) (1)", "#1 JIRA-7", "| 1 | (2 - 2) |", "## Failure groups"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("markdown lacks %q:\n%s", want, md)
+		}
+	}
+	_, csvOut, _ := run(t, "report", "7.0/py/2", "--db", db, "--format", "csv")
+	rows, err := csv.NewReader(strings.NewReader(csvOut)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	for _, r := range rows[1:] {
+		kinds[r[0]]++
+	}
+	if rows[0][0] != "kind" || kinds["regression"] != 1 || kinds["known"] != 1 || kinds["fixed"] != 1 || kinds["group"] == 0 {
+		t.Errorf("csv kinds %v", kinds)
+	}
+
+	page := filepath.Join(t.TempDir(), "report.html")
+	if code, _, errOut := run(t, "report", "7.0/py/2", "--db", db, "--format", "html", "-o", page); code != ExitOK {
+		t.Fatal(errOut)
+	}
+	_, out, _ := run(t, "regressions", "7.0/py/2", "--db", db, "--json")
+	var cmp map[string][]json.RawMessage
+	json.Unmarshal([]byte(out), &cmp)
+	html, _ := os.ReadFile(page)
+	checkCounts := func(where, doc string) {
+		t.Helper()
+		for _, key := range []string{"regressions", "fixed", "still_failing", "new_failures", "known"} {
+			want := fmt.Sprintf(`id="%s" class`, key)
+			if key == "still_failing" || key == "new_failures" {
+				want = fmt.Sprintf(`id="%s"`, key)
+			}
+			i := strings.Index(doc, want)
+			if i < 0 {
+				t.Errorf("%s: no %s count", where, key)
+				continue
+			}
+			rest := doc[i:]
+			rest = rest[strings.IndexByte(rest, '>')+1:]
+			if got := rest[:strings.IndexByte(rest, '<')]; got != strconv.Itoa(len(cmp[key])) {
+				t.Errorf("%s: %s %s, regressions --json %d", where, key, got, len(cmp[key]))
+			}
+		}
+	}
+	checkCounts("the HTML file", string(html))
+	if strings.Contains(string(html), "http://") || strings.Contains(string(html), "https://") || strings.Contains(string(html), "<script") {
+		t.Error("the HTML report refers to something outside itself")
+	}
+	chromium, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Logf("skipping the browser check: %v (Debian's chromium package)", err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	dom, err := exec.CommandContext(ctx, chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--user-data-dir="+t.TempDir(),
+		"--dump-dom", "file://"+page).Output()
+	if err != nil {
+		t.Fatalf("chromium: %v", err)
+	}
+	checkCounts("chromium's DOM", string(dom))
 }
