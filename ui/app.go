@@ -34,6 +34,8 @@ type Store interface {
 	ResultIDs(ctx context.Context, job core.JobRef, f store.ResultFilter, order store.ResultOrder, desc bool) ([]uint32, error)
 	ResultRows(ctx context.Context, job core.JobRef, seqs []uint32) ([]store.ResultRow, error)
 	ResultDetail(ctx context.Context, job core.JobRef, seq uint32) (core.Result, error)
+	AddKnownIssue(ctx context.Context, k core.KnownIssue) (core.KnownIssue, error)
+	RemoveKnownIssue(ctx context.Context, id int64) (core.KnownIssue, error)
 	monitor.DiagnoseStore
 }
 
@@ -74,6 +76,8 @@ type App struct {
 	page    fyne.CanvasObject
 	welcome bool            // the page is the welcome page
 	current *core.ModuleRef // the module of the page shown, the wizard's default
+	// savePath, when set, answers saveFile instead of a file dialog (tests).
+	savePath func(title, suggested string, done func(path string))
 }
 
 // New builds the main window on st. ctx ends the app's background work.

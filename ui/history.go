@@ -29,7 +29,18 @@ type historyPage struct {
 	strip    *fyne.Container
 	duration *Chart
 	messages *widget.Label
+	knownBtn *widget.Button
 	h        analysis.History
+}
+
+// lastMessage is the message of the test's latest failure, for a signature.
+func (p *historyPage) lastMessage() string {
+	for i := len(p.h.Runs) - 1; i >= 0; i-- {
+		if p.h.Runs[i].Status.IsFailure() {
+			return p.h.Runs[i].Message
+		}
+	}
+	return ""
 }
 
 // openHistory shows a test's history in a module.
@@ -54,7 +65,10 @@ func newHistoryPage(u *App, m core.ModuleRef, test core.TestID) *historyPage {
 	p.messages = widget.NewLabel("")
 	p.messages.Wrapping = fyne.TextWrapWord
 	back := widget.NewButtonWithIcon("Module "+m.String(), theme.NavigateBackIcon(), func() { u.openModule(m) })
-	top := container.NewVBox(container.NewBorder(nil, nil, nil, back, title), p.summary,
+	p.knownBtn = widget.NewButtonWithIcon("Known issue...", theme.ConfirmIcon(), func() {
+		u.markKnown(m, test, p.lastMessage(), p.load)
+	})
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(p.knownBtn, back), title), p.summary,
 		widget.NewLabelWithStyle("Runs, oldest first (click one to open its job)", fyne.TextAlignLeading, fyne.TextStyle{Italic: true}), p.strip)
 	p.object = container.NewBorder(top, nil, nil, nil,
 		container.NewVSplit(p.duration, container.NewVScroll(container.NewVBox(
@@ -119,7 +133,11 @@ func (p *historyPage) show() {
 	slices.SortStableFunc(order, func(a, b string) int { return len(byMessage[b]) - len(byMessage[a]) })
 	var b strings.Builder
 	for _, m := range order {
-		fmt.Fprintf(&b, "%s\n    in jobs %s\n\n", firstLine(m), strings.Join(byMessage[m], ", "))
+		fmt.Fprintf(&b, "%s\n    in jobs %s\n", firstLine(m), strings.Join(byMessage[m], ", "))
+		if d, ok := diffText(m); ok {
+			b.WriteString("    " + strings.ReplaceAll(d, "\n", "\n    ") + "\n")
+		}
+		b.WriteString("\n")
 	}
 	p.messages.SetText(b.String())
 }

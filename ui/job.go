@@ -36,6 +36,7 @@ type jobPage struct {
 	groups    []analysis.Group
 	groupL    *widget.List
 	all       *resultsView
+	exportBtn *widget.Button
 }
 
 // Tab titles, in order: the answer first.
@@ -62,10 +63,16 @@ func newJobPage(u *App, ref core.JobRef) *jobPage {
 	p.base = widget.NewSelect(nil, nil)
 	p.base.PlaceHolder = "the job before"
 	moduleBtn := widget.NewButton("Module "+ref.ModuleRef.String(), func() { u.openModule(ref.ModuleRef) })
+	p.exportBtn = widget.NewButtonWithIcon("Export...", theme.DocumentSaveIcon(), func() { u.exportJob(ref, p.fixedBase) })
 
 	var items []*container.TabItem
 	for _, t := range []string{tabRegressions, tabFixed, tabStillFailing, tabNewFailures, tabKnown} {
 		l := newChangeList(u, t == tabFixed)
+		if t != tabFixed && t != tabKnown {
+			l.onKnown = func(ch analysis.Change) {
+				u.markKnown(ref.ModuleRef, ch.Test, ch.Message, func() { p.load(p.fixedBase) })
+			}
+		}
 		l.list.OnSelected = func(i widget.ListItemID) {
 			if i < len(l.changes) {
 				u.openHistory(ref.ModuleRef, l.changes[i].Test)
@@ -106,7 +113,7 @@ func newJobPage(u *App, ref core.JobRef) *jobPage {
 	}
 
 	header := container.NewVBox(
-		container.NewBorder(nil, nil, title, container.NewHBox(moduleBtn, widget.NewLabel("Compare with"), p.base)),
+		container.NewBorder(nil, nil, title, container.NewHBox(p.exportBtn, moduleBtn, widget.NewLabel("Compare with"), p.base)),
 		p.summary, p.change, p.stats, hint)
 	p.object = container.NewBorder(header, nil, nil, nil, p.tabs)
 	p.load(nil)
@@ -230,6 +237,8 @@ type changeList struct {
 	empty   *widget.Label
 	changes []analysis.Change
 	fixed   bool
+	// onKnown, when set, gives each row a button that marks its test as a known issue.
+	onKnown func(analysis.Change)
 }
 
 func newChangeList(u *App, fixed bool) *changeList {
@@ -243,13 +252,24 @@ func newChangeList(u *App, fixed bool) *changeList {
 			msg := widget.NewLabel("")
 			msg.Importance = widget.LowImportance
 			msg.Truncation = fyne.TextTruncateEllipsis
-			return container.NewBorder(nil, nil, container.NewCenter(status), nil, container.NewVBox(name, msg))
+			known := widget.NewButtonWithIcon("Known issue...", theme.ConfirmIcon(), nil)
+			known.Importance = widget.LowImportance
+			if c.onKnown == nil {
+				known.Hide()
+			}
+			return container.NewBorder(nil, nil, container.NewCenter(status), container.NewCenter(known), container.NewVBox(name, msg))
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			ch := c.changes[i]
 			box := o.(*fyne.Container)
 			inner := box.Objects[0].(*fyne.Container)
 			status := box.Objects[1].(*fyne.Container).Objects[0].(*canvas.Text)
+			known := box.Objects[2].(*fyne.Container).Objects[0].(*widget.Button)
+			known.OnTapped = func() {
+				if c.onKnown != nil {
+					c.onKnown(ch)
+				}
+			}
 			base := ch.BaseStatus.String()
 			if !ch.InBase {
 				base = "absent"

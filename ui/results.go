@@ -29,6 +29,7 @@ type resultsView struct {
 	count   *widget.Label
 	table   *widget.Table
 	detail  *widget.Entry
+	diff    *fyne.Container // the expected/actual diff of the result shown, if any
 	copyBtn *widget.Button
 
 	historyBtn   *widget.Button
@@ -94,7 +95,8 @@ func newResultsView(u *App, ref core.JobRef) *resultsView {
 	})
 	v.historyBtn.Disable()
 	bar := container.NewBorder(nil, nil, nil, container.NewHBox(v.status, v.order, v.count), v.filter)
-	split := container.NewVSplit(v.table, container.NewBorder(nil, nil, nil, container.NewVBox(v.copyBtn, v.historyBtn), v.detail))
+	v.diff = container.NewStack()
+	split := container.NewVSplit(v.table, container.NewBorder(v.diff, nil, nil, container.NewVBox(v.copyBtn, v.historyBtn), v.detail))
 	split.Offset = 0.7
 	v.object = container.NewBorder(bar, nil, nil, nil, split)
 	return v
@@ -251,9 +253,17 @@ func (v *resultsView) selected(i int) {
 			v.detail.SetText(err.Error())
 			return
 		}
+		v.diff.Objects = nil
+		if rt, ok := diffRichText(res.Message); ok && res.Status.IsFailure() {
+			v.diff.Objects = []fyne.CanvasObject{rt}
+		}
+		v.diff.Refresh()
 		var b strings.Builder
 		fmt.Fprintf(&b, "%s\nstatus: %s, duration: %s\n", core.TestID{Classname: res.Classname, Name: res.Name},
 			statusWord(res.Status, res.Flaky), seconds(res.Duration))
+		if d, ok := diffText(res.Message); ok && res.Status.IsFailure() {
+			b.WriteString("\n" + d + "\n")
+		}
 		for _, part := range []struct{ title, text string }{
 			{"Message", res.Message}, {"Type", res.Type}, {"Stack trace", res.Details},
 			{"Output", res.SystemOut}, {"Error output", res.SystemErr},

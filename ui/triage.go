@@ -1,0 +1,251 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/user"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	native "github.com/sqweek/dialog"
+
+	"github.com/regtracker/regtracker/core"
+	"github.com/regtracker/regtracker/core/analysis"
+	"github.com/regtracker/regtracker/core/assertdiff"
+	"github.com/regtracker/regtracker/core/report"
+)
+
+// Triage: recording a test (or its failure's signature) as a known issue, with an undo,
+// exporting a job's comparison, and showing an assertion's expected and actual values.
+
+// markKnown asks for a reason (and optionally a link and an expiry) and records the test
+// of module as a known issue; with the signature box ticked, every failure whose message
+// has the signature of message. done runs after it was recorded or undone.
+func (u *App) markKnown(module core.ModuleRef, test core.TestID, message string, done func()) {
+	reason := widget.NewEntry()
+	reason.SetPlaceHolder("why, e.g. JIRA-123: the lab's DNS is down")
+	link := widget.NewEntry()
+	link.SetPlaceHolder("https://... (optional)")
+	expires := widget.NewEntry()
+	expires.SetPlaceHolder("YYYY-MM-DD (optional: the last day it applies)")
+	sig := analysis.Signature(message)
+	bySig := widget.NewCheck("Every failure with this message's signature: "+shorten(sig, 60), nil)
+	if message == "" {
+		bySig.Disable()
+	}
+	items := []*widget.FormItem{
+		widget.NewFormItem("Test", widget.NewLabel(test.String())),
+		widget.NewFormItem("Reason", reason), widget.NewFormItem("Link", link), widget.NewFormItem("Expires", expires),
+		widget.NewFormItem("", bySig),
+	}
+	d := dialog.NewForm("Mark as a known issue in "+module.String(), "Mark", "Cancel", items, func(ok bool) {
+		if !ok {
+			return
+		}
+		k := core.KnownIssue{Module: module, Reason: strings.TrimSpace(reason.Text), Link: strings.TrimSpace(link.Text),
+			Expires: strings.TrimSpace(expires.Text), Who: currentUser()}
+		if bySig.Checked {
+			k.Signature = sig
+		} else {
+			k.Test = &test
+		}
+		if err := k.Validate(); err != nil {
+			u.showError("Marking a known issue", err)
+			return
+		}
+		var added core.KnownIssue
+		u.background(func(ctx context.Context) (err error) {
+			added, err = u.store.AddKnownIssue(ctx, k)
+			return err
+		}, func(err error) {
+			if err != nil {
+				u.showError("Marking a known issue", err)
+				return
+			}
+			u.setStatus("Known issue %d: %s in %s.", added.ID, added.Subject(), module)
+			u.offerUndo(added, done)
+			u.sidebar.reload(nil)
+			if done != nil {
+				done()
+			}
+		})
+	}, u.win)
+	reason.Validator = func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			return errors.New("a reason is needed")
+		}
+		return nil
+	}
+	d.Resize(fyne.NewSize(620, 360))
+	d.Show()
+}
+
+// offerUndo tells what was recorded and offers to take it back.
+func (u *App) offerUndo(k core.KnownIssue, done func()) {
+	d := dialog.NewCustomConfirm("Known issue recorded", "Undo", "OK",
+		widget.NewLabel(fmt.Sprintf("%s is a known issue in %s (#%d): it is listed apart and no longer counted.", k.Subject(), k.Module, k.ID)),
+		func(ok bool) {
+			if !ok {
+				return
+			}
+			u.background(func(ctx context.Context) error {
+				_, err := u.store.RemoveKnownIssue(ctx, k.ID)
+				return err
+			}, func(err error) {
+				if err != nil {
+					u.showError("Undoing the known issue", err)
+					return
+				}
+				u.setStatus("Known issue %d removed: %s counts again.", k.ID, k.Subject())
+				u.sidebar.reload(nil)
+				if done != nil {
+					done()
+				}
+			})
+		}, u.win)
+	d.Show()
+}
+
+// exportJob asks for a format and a file, and writes the job's comparison with base
+// (nil: the job before it) there.
+func (u *App) exportJob(job core.JobRef, base *core.JobRef) {
+	names := map[string]string{"Markdown (.md)": "md", "Web page (.html)": "html", "Spreadsheet (.csv)": "csv"}
+	choice := widget.NewRadioGroup([]string{"Markdown (.md)", "Web page (.html)", "Spreadsheet (.csv)"}, nil)
+	choice.SetSelected("Web page (.html)")
+	choice.Required = true
+	d := dialog.NewCustomConfirm("Export "+job.String(), "Save...", "Cancel", choice, func(ok bool) {
+		if !ok {
+			return
+		}
+		ext := names[choice.Selected]
+		suggested := fmt.Sprintf("regtracker-%s-%s-%d.%s", job.Release, job.Module, job.Number, ext)
+		u.saveFile("Export "+job.String(), suggested, func(path string) {
+			var buf bytes.Buffer
+			u.background(func(ctx context.Context) error {
+				r, err := report.Build(ctx, u.store, job, base)
+				if err != nil {
+					return err
+				}
+				if err := report.Write(&buf, ext, r); err != nil {
+					return err
+				}
+				return os.WriteFile(path, buf.Bytes(), 0o644)
+			}, func(err error) {
+				if err != nil {
+					u.showError("Exporting "+job.String(), err)
+					return
+				}
+				u.setStatus("Exported %s to %s.", job, path)
+			})
+		})
+	}, u.win)
+	d.Show()
+}
+
+// saveFile asks where to save a file: the system's dialog, else Fyne's. Tests replace it
+// through App.savePath.
+func (u *App) saveFile(title, suggested string, done func(path string)) {
+	if u.savePath != nil {
+		u.savePath(title, suggested, done)
+		return
+	}
+	if u.opts.NativeDialogs {
+		go func() {
+			path, err := safeNative(func() (string, error) {
+				return native.File().Title(title).SetStartFile(suggested).Save()
+			})
+			do(func() {
+				switch {
+				case errors.Is(err, native.ErrCancelled):
+				case err != nil:
+					u.fyneSave(suggested, done)
+				default:
+					done(path)
+				}
+			})
+		}()
+		return
+	}
+	u.fyneSave(suggested, done)
+}
+
+func (u *App) fyneSave(suggested string, done func(path string)) {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		path := w.URI().Path()
+		w.Close()
+		done(path)
+	}, u.win)
+	d.SetFileName(suggested)
+	d.Show()
+}
+
+// diffText shows an assertion's expected and actual values and where they differ, for
+// people: [-only expected-] and {+only actual+}. ok is false when the message is not
+// worded as a known assertion library words it.
+func diffText(message string) (string, bool) {
+	v, ok := assertdiff.Parse(message)
+	if !ok {
+		return "", false
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Expected: %s\nActual:   %s\nDiff:     ", v.Expected, v.Actual)
+	for _, p := range assertdiff.Diff(v.Expected, v.Actual) {
+		switch p.Op {
+		case assertdiff.Expected:
+			b.WriteString("[-" + p.Text + "-]")
+		case assertdiff.Actual:
+			b.WriteString("{+" + p.Text + "+}")
+		default:
+			b.WriteString(p.Text)
+		}
+	}
+	return b.String(), true
+}
+
+// diffRichText is diffText with colours: the expected-only parts in the failure colour,
+// the actual-only ones in the pass colour, the markers kept (colour is never the only
+// signal).
+func diffRichText(message string) (*widget.RichText, bool) {
+	v, ok := assertdiff.Parse(message)
+	if !ok {
+		return nil, false
+	}
+	mono := widget.RichTextStyleCodeInline
+	segs := []widget.RichTextSegment{
+		&widget.TextSegment{Text: "Expected: " + v.Expected + "   Actual: " + v.Actual + "   Diff: ", Style: widget.RichTextStyleInline},
+	}
+	for _, p := range assertdiff.Diff(v.Expected, v.Actual) {
+		st := mono
+		text := p.Text
+		switch p.Op {
+		case assertdiff.Expected:
+			st.ColorName, text = theme.ColorNameError, "[-"+text+"-]"
+		case assertdiff.Actual:
+			st.ColorName, text = theme.ColorNameSuccess, "{+"+text+"+}"
+		}
+		segs = append(segs, &widget.TextSegment{Text: text, Style: st})
+	}
+	rt := widget.NewRichText(segs...)
+	rt.Wrapping = fyne.TextWrapWord
+	return rt, true
+}
+
+// currentUser names who records a known issue.
+func currentUser() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	if u := os.Getenv("USER"); u != "" {
+		return u
+	}
+	return "unknown"
+}
