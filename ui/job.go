@@ -68,7 +68,12 @@ func newJobPage(u *App, ref core.JobRef) *jobPage {
 	var items []*container.TabItem
 	for _, t := range []string{tabRegressions, tabFixed, tabStillFailing, tabNewFailures, tabKnown} {
 		l := newChangeList(u, t == tabFixed)
-		if t != tabFixed && t != tabKnown {
+		switch t {
+		case tabKnown:
+			l.knownLabel = "Not known..."
+			l.onKnown = func(ch analysis.Change) { u.unmarkKnown(ch.Known, func() { p.load(p.fixedBase) }) }
+		case tabFixed:
+		default:
 			l.onKnown = func(ch analysis.Change) {
 				u.markKnown(ref.ModuleRef, ch.Test, ch.Message, func() { p.load(p.fixedBase) })
 			}
@@ -237,8 +242,10 @@ type changeList struct {
 	empty   *widget.Label
 	changes []analysis.Change
 	fixed   bool
-	// onKnown, when set, gives each row a button that marks its test as a known issue.
-	onKnown func(analysis.Change)
+	// onKnown, when set, gives each row a button (labelled knownLabel, by default
+	// "Known issue...") that marks its test as a known issue, or takes the mark back.
+	onKnown    func(analysis.Change)
+	knownLabel string
 }
 
 func newChangeList(u *App, fixed bool) *changeList {
@@ -252,7 +259,11 @@ func newChangeList(u *App, fixed bool) *changeList {
 			msg := widget.NewLabel("")
 			msg.Importance = widget.LowImportance
 			msg.Truncation = fyne.TextTruncateEllipsis
-			known := widget.NewButtonWithIcon("Known issue...", theme.ConfirmIcon(), nil)
+			label := c.knownLabel
+			if label == "" {
+				label = "Known issue..."
+			}
+			known := widget.NewButtonWithIcon(label, theme.ConfirmIcon(), nil)
 			known.Importance = widget.LowImportance
 			if c.onKnown == nil {
 				known.Hide()

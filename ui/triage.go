@@ -86,6 +86,33 @@ func (u *App) markKnown(module core.ModuleRef, test core.TestID, message string,
 	d.Show()
 }
 
+// unmarkKnown asks, then removes the known issue k: its failures count again.
+func (u *App) unmarkKnown(k *core.KnownIssue, done func()) {
+	if k == nil {
+		return
+	}
+	msg := fmt.Sprintf("Remove known issue %d (%s: %s)? Its failures count again.", k.ID, k.Subject(), k.Reason)
+	dialog.ShowConfirm("Not a known issue", msg, func(ok bool) {
+		if !ok {
+			return
+		}
+		u.background(func(ctx context.Context) error {
+			_, err := u.store.RemoveKnownIssue(ctx, k.ID)
+			return err
+		}, func(err error) {
+			if err != nil {
+				u.showError("Removing the known issue", err)
+				return
+			}
+			u.setStatus("Known issue %d removed: %s counts again.", k.ID, k.Subject())
+			u.sidebar.reload(nil)
+			if done != nil {
+				done()
+			}
+		})
+	}, u.win)
+}
+
 // offerUndo tells what was recorded and offers to take it back.
 func (u *App) offerUndo(k core.KnownIssue, done func()) {
 	d := dialog.NewCustomConfirm("Known issue recorded", "Undo", "OK",

@@ -126,6 +126,29 @@ func TestKnownIssueFromAJobListWithUndo(t *testing.T) {
 	uiDo(func() { test.Tap(overlayButton(u, "Undo")) })
 	waitFor(t, "the undo", func() bool { all, _ := st.KnownIssues(ctx, nil); return len(all) == 0 })
 	waitFor(t, "the page with it again", func() bool { return len(p.lists[tabRegressions].changes) == 2 })
+
+	// Marked again, then taken back from the Known issues tab.
+	if _, err := st.AddKnownIssue(ctx, core.KnownIssue{Module: ref.ModuleRef, Test: &core.TestID{Classname: "test_calc", Name: "test_sub"},
+		Reason: "again", Who: "me"}); err != nil {
+		t.Fatal(err)
+	}
+	uiDo(func() { p.load(nil) })
+	waitFor(t, "the Known issues tab", func() bool { return len(p.lists[tabKnown].changes) == 1 })
+	uiDo(func() {
+		l := p.lists[tabKnown]
+		l.list.Resize(fyne.NewSize(900, 400))
+		for _, o := range test.LaidOutObjects(l.list) {
+			if b, ok := o.(*widget.Button); ok && b.Text == "Not known..." {
+				test.Tap(b)
+				return
+			}
+		}
+		t.Error("no Not known... button in the Known issues tab")
+	})
+	waitFor(t, "the confirmation", func() bool { return overlayButton(u, "Yes") != nil })
+	uiDo(func() { test.Tap(overlayButton(u, "Yes")) })
+	waitFor(t, "the removal", func() bool { all, _ := st.KnownIssues(ctx, nil); return len(all) == 0 })
+	waitFor(t, "the page with it counted", func() bool { return len(p.lists[tabRegressions].changes) == 2 })
 }
 
 // The result detail and the history page show an assertion's diff.
