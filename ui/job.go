@@ -36,6 +36,7 @@ type jobPage struct {
 	groups    []analysis.Group
 	groupL    *widget.List
 	all       *resultsView
+	slowerL   *slowerList
 	exportBtn *widget.Button
 }
 
@@ -46,6 +47,7 @@ const (
 	tabStillFailing = "Still failing"
 	tabNewFailures  = "New failures"
 	tabKnown        = "Known issues"
+	tabSlower       = "Slower"
 	tabGroups       = "Failure groups"
 	tabAll          = "All results"
 )
@@ -109,11 +111,16 @@ func newJobPage(u *App, ref core.JobRef) *jobPage {
 	p.all = newResultsView(u, ref)
 	hint := widget.NewLabel("Select a test to see its history.")
 	hint.Importance = widget.LowImportance
-	items = append(items, container.NewTabItem(tabGroups, p.groupL), container.NewTabItem(tabAll, p.all.object))
+	p.slowerL = newSlowerList(u, ref)
+	items = append(items, container.NewTabItem(tabGroups, p.groupL), container.NewTabItem(tabSlower, p.slowerL.object),
+		container.NewTabItem(tabAll, p.all.object))
 	p.tabs = container.NewAppTabs(items...)
 	p.tabs.OnSelected = func(t *container.TabItem) {
-		if t.Text == tabAll {
+		switch t.Text {
+		case tabAll:
 			p.all.start()
+		case tabSlower:
+			p.slowerL.start()
 		}
 	}
 

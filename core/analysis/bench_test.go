@@ -144,3 +144,13 @@ func BenchmarkHistory1M(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSlower1M: slower tests of a 1M-test job whose module has one job before it.
+func BenchmarkSlower1M(b *testing.B) {
+	s := bigPair(b)
+	for b.Loop() {
+		if _, err := Slower(context.Background(), s, jobRef("7.0/vpn/2"), 2, 0.5); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

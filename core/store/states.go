@@ -381,3 +381,37 @@ func (s *Store) jobID(ctx context.Context, job core.JobRef) (id, identities int6
 	}
 	return id, identities, describe(err)
 }
+
+// TimedState is a test's state in a job with the duration of the occurrence that
+// decided it.
+type TimedState struct {
+	TestState
+	Duration float64 // seconds
+}
+
+// TimedStates returns the states of job in key order, each with its deciding
+// occurrence's duration.
+func (s *Store) TimedStates(ctx context.Context, job core.JobRef) ([]TimedState, error) {
+	r, err := s.States(ctx, job)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	id, _, err := s.jobID(ctx, job)
+	if err != nil {
+		return nil, err
+	}
+	cols, err := s.readResults(ctx, id, false)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]TimedState, 0, r.Count)
+	for st, ok := r.Next(); ok; st, ok = r.Next() {
+		ts := TimedState{TestState: st}
+		if int(st.Seq) < cols.len() {
+			ts.Duration = cols.seconds(int(st.Seq))
+		}
+		out = append(out, ts)
+	}
+	return out, r.Err()
+}

@@ -44,6 +44,8 @@ func init() {
 		{"history", "RELEASE/MODULE CLASSNAME::NAME [--json]", "one test's runs across a module's jobs, and since when it fails", runHistory},
 		{"flaky", "RELEASE/MODULE [--last N] [--json]", "tests that flip between passing and failing, most flaky first", runFlaky},
 		{"groups", "RELEASE/MODULE/NUMBER [--json]", "a job's failures grouped by message signature", runGroups},
+		{"slower", "RELEASE/MODULE/NUMBER [--factor F] [--min-increase DURATION] [--json]",
+			"tests that passed but took much longer than their last passing runs", runSlower},
 		{"known", "add RELEASE/MODULE (CLASSNAME::NAME | --signature SIGNATURE) --reason TEXT [--link URL] [--expires YYYY-MM-DD] [--json] | list [RELEASE/MODULE] [--json] | remove ID",
 			"known issues: failures listed apart and left out of regression counts", runKnown},
 		{"report", "RELEASE/MODULE/NUMBER --format md|html|csv [--base RELEASE/MODULE/NUMBER] [-o FILE]",
