@@ -15,7 +15,9 @@ type Job struct {
 	ImportedAt time.Time
 	// Source describes where the results came from (the paths or the Jenkins build).
 	Source string
-	Stats  ImportStats
+	// Revision is the source revision it was built from, "" when not known.
+	Revision string
+	Stats    ImportStats
 }
 
 // ImportStats is what one import cost. Phases overlap: decoding runs in its own goroutine
@@ -49,6 +51,10 @@ type WriteOptions struct {
 	Replace bool
 	// Source describes the input (paths, a Jenkins build), kept with the job.
 	Source string
+	// Revision is the source revision the job was built from ("" unknown), and Commits
+	// the changes that entered with it, newest first; both are kept with the job.
+	Revision string
+	Commits  []Commit
 }
 
 // JobWriter writes one job's results as a single transaction: nothing is visible until

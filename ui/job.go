@@ -301,6 +301,13 @@ func newChangeList(u *App, fixed bool) *changeList {
 			status.Refresh()
 			inner.Objects[0].(*widget.Label).SetText(ch.Test.String())
 			msg := firstLine(ch.Message)
+			if ch.LastPassed != nil {
+				changes := fmt.Sprintf("%d changes since %s", len(ch.Changes), ch.LastPassed)
+				if ch.Suspects > 0 {
+					changes += fmt.Sprintf(", first suspect %.10s %s", ch.Changes[0].ID, firstLine(ch.Changes[0].Message))
+				}
+				msg = changes + " · " + msg
+			}
 			if ch.Known != nil {
 				msg = fmt.Sprintf("known issue %d: %s · %s", ch.Known.ID, ch.Known.Reason, msg)
 			}

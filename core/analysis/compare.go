@@ -29,6 +29,7 @@ type Store interface {
 	JobsWithDiffs(ctx context.Context, module core.ModuleRef) ([]core.Job, []store.DiffCounts, error)
 	SetDiffCounts(ctx context.Context, job core.JobRef, base *core.JobRef, regressions, fixed int64, knownSet string) error
 	KnownIssues(ctx context.Context, module *core.ModuleRef) ([]core.KnownIssue, error)
+	Commits(ctx context.Context, module core.ModuleRef, after, upTo int64) ([]store.JobCommits, error)
 }
 
 // Change is one test whose outcome differs between a job and its base, or fails in both.
@@ -41,6 +42,12 @@ type Change struct {
 	Message string
 	// Known is the known issue a failing test falls under, if any.
 	Known *core.KnownIssue
+	// For a regression against a job of the same module: LastPassed and FirstFailed are
+	// the jobs it passed and failed in, and Changes the commits that entered after the
+	// one up to the other, the Suspects first of them touching the test's package.
+	LastPassed, FirstFailed *core.JobRef
+	Changes                 []core.Commit
+	Suspects                int
 }
 
 // Comparison is a job compared with a base job.
@@ -138,6 +145,9 @@ func Compare(ctx context.Context, st Store, job core.JobRef, base *core.JobRef) 
 			list = &c.Known
 		}
 		*list = append(*list, ch)
+	}
+	if err := addChanges(ctx, st, &c); err != nil {
+		return c, err
 	}
 	for _, l := range []*[]Change{&c.Regressions, &c.Fixed, &c.StillFailing, &c.NewFailures, &c.Known} {
 		slices.SortFunc(*l, func(a, b Change) int {
@@ -257,4 +267,33 @@ func diffCounts(ctx context.Context, st Store, job, base core.JobRef, kn known) 
 		}
 	}
 	return regressions, fixes, nil
+}
+
+// addChanges gives each regression of c (counted or known) the commits between its base
+// and its job, when both are of one module.
+func addChanges(ctx context.Context, st Store, c *Comparison) error {
+	if c.Base == nil || c.Base.ModuleRef != c.Job.ModuleRef || c.Base.Number >= c.Job.Number {
+		return nil
+	}
+	if len(c.Regressions) == 0 && len(c.Known) == 0 {
+		return nil
+	}
+	jobs, err := st.Commits(ctx, c.Job.ModuleRef, c.Base.Number, c.Job.Number)
+	if err != nil {
+		return err
+	}
+	var commits []core.Commit
+	for _, j := range jobs {
+		for _, cm := range j.Commits {
+			commits = append(commits, cm)
+		}
+	}
+	base, job := *c.Base, c.Job
+	for _, l := range [][]Change{c.Regressions, c.Known} {
+		for i := range l {
+			l[i].LastPassed, l[i].FirstFailed = &base, &job
+			l[i].Changes, l[i].Suspects = orderSuspects(l[i].Test.Classname, commits)
+		}
+	}
+	return nil
 }

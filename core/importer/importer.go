@@ -34,6 +34,9 @@ type Options struct {
 	// segment of the first path, else one more than the module's highest job.
 	Job     core.JobRef
 	Replace bool
+	// Revision and Commits are kept with the job (see core.WriteOptions).
+	Revision string
+	Commits  []core.Commit
 	// Progress, if set, is called about every ProgressInterval and once at the end,
 	// from a goroutine of the importer (never concurrently with itself).
 	Progress         func(Progress)
@@ -178,7 +181,8 @@ func runImport(ctx context.Context, st Store, srcs []source, ref core.JobRef, de
 	peak.Sample()
 	stopReporter := startReporter(ctx, &c, &peak, opts, ref, total, start)
 
-	w, err := st.BeginJob(ctx, ref, core.WriteOptions{Replace: opts.Replace, Source: description})
+	w, err := st.BeginJob(ctx, ref, core.WriteOptions{Replace: opts.Replace, Source: description,
+		Revision: opts.Revision, Commits: opts.Commits})
 	if err != nil {
 		stopReporter(false)
 		return core.Job{}, wrapCancel(ctx, ref, err)
@@ -391,6 +395,17 @@ func startReporter(ctx context.Context, c *counters, peak *monitor.Peak, opts Op
 }
 
 // chooseNumber picks the job number when none was given.
+// JobNumber is the number an import into module without one gives the job of the
+// reports at paths: the nearest numeric segment of the first path, else one more than
+// the module's highest job.
+func JobNumber(ctx context.Context, st Store, m core.ModuleRef, paths []string) (int64, error) {
+	first := ""
+	if len(paths) > 0 {
+		first = paths[0]
+	}
+	return chooseNumber(ctx, st, m, first)
+}
+
 func chooseNumber(ctx context.Context, st Store, m core.ModuleRef, firstPath string) (int64, error) {
 	if n, ok := NumberFromPath(firstPath); ok {
 		return n, nil

@@ -12,7 +12,7 @@ import (
 
 const jobColumns = `r.name, m.name, j.number, j.tests, j.passed, j.failed, j.errors, j.skipped, j.flaky,
 	j.duration_seconds, j.imported_at, j.source, j.files, j.bytes, j.wait_seconds, j.decode_seconds,
-	j.write_seconds, j.commit_seconds, j.import_seconds, j.peak_rss_bytes, j.peak_heap_bytes, j.identities`
+	j.write_seconds, j.commit_seconds, j.import_seconds, j.peak_rss_bytes, j.peak_heap_bytes, j.identities, j.revision`
 
 // jobsFrom joins a job (j) to its module (m) and release (r).
 const jobsFrom = ` FROM jobs j JOIN modules m ON m.id = j.module_id JOIN releases r ON r.id = m.release_id`
@@ -25,7 +25,7 @@ func scanJob(sc interface{ Scan(...any) error }, extra ...any) (core.Job, error)
 	var rss, heap int64
 	dest := append([]any{&j.Release, &j.Module, &j.Number, &j.Tests, &j.Passed, &j.Failed, &j.Errors,
 		&j.Skipped, &j.Flaky, &j.Duration, &at, &j.Source, &j.Stats.Files, &j.Stats.Bytes,
-		&wait, &decode, &write, &commit, &total, &rss, &heap, &j.Identities}, extra...)
+		&wait, &decode, &write, &commit, &total, &rss, &heap, &j.Identities, &j.Revision}, extra...)
 	err := sc.Scan(dest...)
 	if err != nil {
 		return j, err

@@ -122,8 +122,8 @@ func (w *JobWriter) createJob(ctx context.Context) error {
 	}
 	w.importedAt = time.Now().UTC()
 	res, err := w.conn.ExecContext(ctx,
-		"INSERT INTO jobs (module_id, number, imported_at, source) VALUES (?, ?, ?, ?)",
-		moduleID, w.ref.Number, w.importedAt.Format(time.RFC3339Nano), w.opts.Source)
+		"INSERT INTO jobs (module_id, number, imported_at, source, revision) VALUES (?, ?, ?, ?, ?)",
+		moduleID, w.ref.Number, w.importedAt.Format(time.RFC3339Nano), w.opts.Source, w.opts.Revision)
 	if err != nil {
 		return describe(err)
 	}
@@ -150,6 +150,7 @@ func ensureModule(ctx context.Context, conn *sql.Conn, m core.ModuleRef) (int64,
 func deleteJob(ctx context.Context, conn *sql.Conn, id int64) error {
 	for _, q := range []string{
 		"DELETE FROM result_chunks WHERE job_id = ?",
+		"DELETE FROM job_commits WHERE job_id = ?",
 		"DELETE FROM job_states WHERE job_id = ?",
 		"DELETE FROM jobs WHERE id = ?",
 	} {
@@ -404,6 +405,9 @@ func (w *JobWriter) Commit(ctx context.Context, stats core.ImportStats) (core.Jo
 	}
 	c := w.counts
 	identities, err := w.finishResults(ctx)
+	if err == nil {
+		err = w.writeCommits(ctx)
+	}
 	if err != nil {
 		w.Rollback()
 		return core.Job{}, err
@@ -432,7 +436,8 @@ func (w *JobWriter) Commit(ctx context.Context, stats core.ImportStats) (core.Jo
 		"UPDATE jobs SET commit_seconds = ?, import_seconds = ? WHERE id = ?",
 		stats.Commit.Seconds(), stats.Total.Seconds(), w.jobID)
 	w.finish()
-	return core.Job{JobRef: w.ref, Counts: c, Identities: identities, ImportedAt: w.importedAt, Source: w.opts.Source, Stats: stats}, nil
+	return core.Job{JobRef: w.ref, Counts: c, Identities: identities, ImportedAt: w.importedAt, Source: w.opts.Source,
+		Revision: w.opts.Revision, Stats: stats}, nil
 }
 
 // finishResults writes what is still buffered (the last chunk, the classes' partial

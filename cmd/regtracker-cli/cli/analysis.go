@@ -25,6 +25,34 @@ type changeJSON struct {
 	Actual   string `json:"actual,omitempty"`
 	// Known is the known issue a failing test falls under.
 	Known *knownRefJSON `json:"known_issue,omitempty"`
+	// For regressions: the jobs it last passed and first failed in, and the commits
+	// between them, suspects first.
+	LastPassed  *string       `json:"last_passed,omitempty"`
+	FirstFailed *string       `json:"first_failed,omitempty"`
+	Changes     *[]commitJSON `json:"changes,omitempty"` // for regressions, [] when none
+	Suspects    int           `json:"suspects,omitempty"`
+}
+
+// commitJSON is one commit of `regressions --json` and `changes --json`.
+type commitJSON struct {
+	ID      string   `json:"id"`
+	Author  string   `json:"author"`
+	Time    string   `json:"time"`
+	Message string   `json:"message"`
+	Paths   []string `json:"paths"`
+	Build   int64    `json:"build,omitempty"`
+}
+
+func commitsJSON(cs []core.Commit) []commitJSON {
+	out := make([]commitJSON, 0, len(cs))
+	for _, c := range cs {
+		paths := c.Paths
+		if paths == nil {
+			paths = []string{}
+		}
+		out = append(out, commitJSON{c.ID, c.Author, c.Time.Format(time.RFC3339), c.Message, paths, c.Build})
+	}
+	return out
 }
 
 type knownRefJSON struct {
@@ -59,6 +87,12 @@ func changesJSON(cs []analysis.Change) []changeJSON {
 		}
 		if c.Known != nil {
 			ch.Known = &knownRefJSON{ID: c.Known.ID, Reason: c.Known.Reason, Link: c.Known.Link}
+		}
+		if c.LastPassed != nil {
+			lp, ff := c.LastPassed.String(), c.FirstFailed.String()
+			ch.LastPassed, ch.FirstFailed = &lp, &ff
+			cs := commitsJSON(c.Changes)
+			ch.Changes, ch.Suspects = &cs, c.Suspects
 		}
 		out = append(out, ch)
 	}
@@ -157,10 +191,30 @@ func runRegressions(ctx context.Context, e *env, args []string) error {
 		}
 		fmt.Fprintf(e.stdout, "\n%s (%s)\n", sec.title, format.Count(int64(len(sec.list))))
 		rows := make([][]string, 0, len(sec.list))
+		withChanges := false
 		for _, ch := range changesJSON(sec.list) {
-			rows = append(rows, []string{ch.Classname + "::" + ch.Name, ch.BaseStatus + " -> " + ch.Status, oneLine(ch.Message, 80)})
+			row := []string{ch.Classname + "::" + ch.Name, ch.BaseStatus + " -> " + ch.Status, oneLine(ch.Message, 80)}
+			if ch.LastPassed != nil {
+				withChanges = true
+				suspect := ""
+				if ch.Suspects > 0 {
+					first := (*ch.Changes)[0]
+					suspect = shortID(first.ID) + " " + oneLine(first.Message, 50)
+				}
+				row = append(row, strconv.Itoa(len(*ch.Changes)), suspect)
+			} else {
+				row = append(row, "", "")
+			}
+			rows = append(rows, row)
 		}
-		table(e.stdout, []string{"TEST", "CHANGE", "MESSAGE"}, rows, "lll")
+		if withChanges {
+			table(e.stdout, []string{"TEST", "CHANGE", "MESSAGE", "CHANGES", "FIRST SUSPECT"}, rows, "lllrl")
+		} else {
+			for i := range rows {
+				rows[i] = rows[i][:3]
+			}
+			table(e.stdout, []string{"TEST", "CHANGE", "MESSAGE"}, rows, "lll")
+		}
 	}
 	return nil
 }
@@ -402,5 +456,58 @@ func runGroups(ctx context.Context, e *env, args []string) error {
 		rows = append(rows, []string{format.Count(int64(g.Count)), oneLine(g.Signature, 70), g.Example.Test.String()})
 	}
 	table(e.stdout, []string{"COUNT", "SIGNATURE", "EXAMPLE"}, rows, "rll")
+	return nil
+}
+
+func shortID(id string) string {
+	if len(id) > 10 {
+		return id[:10]
+	}
+	return id
+}
+
+// runChanges lists the commits that entered with a job.
+func runChanges(ctx context.Context, e *env, args []string) error {
+	f := newFlags("changes", e)
+	ref, err := jobOperand(f, args)
+	if err != nil {
+		return err
+	}
+	st, err := f.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	job, err := st.Job(ctx, ref)
+	if err != nil {
+		return err
+	}
+	jobs, err := st.Commits(ctx, ref.ModuleRef, ref.Number-1, ref.Number)
+	if err != nil {
+		return err
+	}
+	var commits []core.Commit
+	for _, j := range jobs {
+		commits = append(commits, j.Commits...)
+	}
+	if f.json {
+		return writeJSON(e, struct {
+			Job      string       `json:"job"`
+			Revision string       `json:"revision"`
+			Changes  []commitJSON `json:"changes"`
+		}{ref.String(), job.Revision, commitsJSON(commits)})
+	}
+	rev := job.Revision
+	if rev == "" {
+		rev = "unknown"
+	}
+	fmt.Fprintf(e.stdout, "%s (revision %s): %d commits entered with it\n", ref, rev, len(commits))
+	rows := make([][]string, 0, len(commits))
+	for _, c := range commits {
+		rows = append(rows, []string{shortID(c.ID), c.Author, c.Time.Local().Format("2006-01-02 15:04"), oneLine(c.Message, 60), strconv.Itoa(len(c.Paths))})
+	}
+	if len(rows) > 0 {
+		table(e.stdout, []string{"COMMIT", "AUTHOR", "TIME", "MESSAGE", "PATHS"}, rows, "llllr")
+	}
 	return nil
 }

@@ -54,7 +54,7 @@ func TestAnalysisCommandsOnTheDemo(t *testing.T) {
 	}
 	var regs []json.RawMessage
 	json.Unmarshal(cmp["regressions"], &regs)
-	if len(regs) == 0 || !reflect.DeepEqual(keysOf(t, regs[0]), sorted("classname", "name", "status", "base_status", "message")) {
+	if len(regs) == 0 || !reflect.DeepEqual(keysOf(t, regs[0]), sorted("classname", "name", "status", "base_status", "message", "last_passed", "first_failed", "changes")) {
 		t.Fatalf("regressions %s", cmp["regressions"])
 	}
 	if !strings.Contains(string(cmp["regressions"]), `"name": "testLegacyHandshake"`) {

@@ -37,13 +37,14 @@ var commands []command
 
 func init() {
 	commands = []command{
-		{"import", "--job RELEASE/MODULE[/NUMBER] [--replace] [--json] PATH...", "import JUnit reports into one job", runImport},
+		{"import", "--job RELEASE/MODULE[/NUMBER] [--replace] [--revision SHA [--repo DIR]] [--json] PATH...", "import JUnit reports into one job", runImport},
 		{"jobs", "[--module RELEASE/MODULE] [--json]", "list the imported jobs", runJobs},
 		{"regressions", "RELEASE/MODULE/NUMBER [--base RELEASE/MODULE/NUMBER] [--json]", "what regressed, was fixed or still fails against the job before (or --base)", runRegressions},
 		{"trend", "RELEASE/MODULE [--json]", "counts, pass rate, regressions and fixed per job of a module", runTrend},
 		{"history", "RELEASE/MODULE CLASSNAME::NAME [--json]", "one test's runs across a module's jobs, and since when it fails", runHistory},
 		{"flaky", "RELEASE/MODULE [--last N] [--json]", "tests that flip between passing and failing, most flaky first", runFlaky},
 		{"groups", "RELEASE/MODULE/NUMBER [--json]", "a job's failures grouped by message signature", runGroups},
+		{"changes", "RELEASE/MODULE/NUMBER [--json]", "the commits that entered with a job", runChanges},
 		{"slower", "RELEASE/MODULE/NUMBER [--factor F] [--min-increase DURATION] [--json]",
 			"tests that passed but took much longer than their last passing runs", runSlower},
 		{"known", "add RELEASE/MODULE (CLASSNAME::NAME | --signature SIGNATURE) --reason TEXT [--link URL] [--expires YYYY-MM-DD] [--json] | list [RELEASE/MODULE] [--json] | remove ID",

@@ -6,11 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"path/filepath"
 	"time"
 
 	"github.com/regtracker/regtracker/core"
 	"github.com/regtracker/regtracker/core/format"
+	"github.com/regtracker/regtracker/core/gitlog"
 	"github.com/regtracker/regtracker/core/importer"
+	"github.com/regtracker/regtracker/core/store"
 )
 
 // jobJSON is a job as `import --json` prints it.
@@ -66,6 +69,8 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	f := newFlags("import", e)
 	jobArg := f.String("job", "", "target job RELEASE/MODULE[/NUMBER]; without NUMBER it is taken from the path or the next free one")
 	replace := f.Bool("replace", false, "replace the job if it exists")
+	revision := f.String("revision", "", "the source revision the reports were built from (kept with the job)")
+	repo := f.String("repo", "", "a git clone of the source: the commits since the module's previous revision are kept with the job (remembered for the module)")
 	paths, err := f.parse(args)
 	if err != nil {
 		return err
@@ -86,16 +91,40 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	}
 	defer st.Close()
 
+	if *repo != "" && *revision == "" {
+		return usagef("--repo needs --revision")
+	}
+	opts := importer.Options{Job: ref, Replace: *replace, Revision: *revision}
+	if *revision != "" {
+		if opts.Job.Number == 0 {
+			if opts.Job.Number, err = importer.JobNumber(ctx, st, ref.ModuleRef, paths); err != nil {
+				return err
+			}
+		}
+		if opts.Revision, opts.Commits, err = changesOf(ctx, st, opts.Job, *revision, *repo); err != nil {
+			return err
+		}
+	}
+
 	log, closeLog := f.logger()
 	defer closeLog()
 	progress := newProgressLine(e.stderr, f.json)
-	job, err := importer.Import(ctx, st, paths, importer.Options{Job: ref, Replace: *replace, Progress: progress.update, Logger: log})
+	opts.Progress, opts.Logger = progress.update, log
+	job, err := importer.Import(ctx, st, paths, opts)
 	progress.clear()
 	if errors.Is(err, core.ErrJobExists) {
 		return fmt.Errorf("%w: add --replace to replace its results", err)
 	}
 	if err != nil {
 		return err
+	}
+	if *repo != "" {
+		if abs, err := filepath.Abs(*repo); err == nil {
+			*repo = abs
+		}
+		if err := st.SetModuleRepo(ctx, ref.ModuleRef, *repo); err != nil {
+			return err
+		}
 	}
 	if f.json {
 		return writeJSON(e, toJSON(job))
@@ -155,4 +184,26 @@ func runJobs(ctx context.Context, e *env, args []string) error {
 	}
 	table(e.stdout, []string{"JOB", "TESTS", "PASSED", "FAILED", "ERRORS", "SKIPPED", "FLAKY", "IMPORT", "IMPORTED AT"}, rows, "lrrrrrrrl")
 	return nil
+}
+
+// changesOf resolves revision in the module's git clone (repo, else the one remembered)
+// and reads the commits since the revision of the module's job before job: none for its
+// first job with a revision. Without a clone the revision is kept as given.
+func changesOf(ctx context.Context, st *store.Store, job core.JobRef, revision, repo string) (string, []core.Commit, error) {
+	if repo == "" {
+		var err error
+		if repo, err = st.ModuleRepo(ctx, job.ModuleRef); err != nil || repo == "" {
+			return revision, nil, err
+		}
+	}
+	full, err := gitlog.Resolve(ctx, repo, revision)
+	if err != nil {
+		return "", nil, err
+	}
+	prev, err := st.PreviousRevision(ctx, job.ModuleRef, job.Number)
+	if err != nil || prev == "" {
+		return full, nil, err
+	}
+	commits, err := gitlog.Log(ctx, repo, prev, full)
+	return full, commits, err
 }
