@@ -24,7 +24,12 @@ import (
 type Store interface {
 	importer.Store
 	Job(ctx context.Context, ref core.JobRef) (core.Job, error)
+	Base(ctx context.Context, job core.JobRef) (core.JobRef, bool, error)
 }
+
+// maxGapBuilds bounds the builds between two imported jobs whose change sets are asked
+// for: the newest this many of them.
+const maxGapBuilds = 100
 
 // DefaultGlob selects the artifacts imported when no glob is given.
 const DefaultGlob = "**/*.xml"
@@ -235,7 +240,12 @@ func importBuild(ctx context.Context, c *jenkins.Client, cache *jenkins.Cache, s
 		sources = append(sources, d.artifact(a.RelativePath))
 	}
 	description := fmt.Sprintf("Jenkins %s %s #%d", c.Server(), opts.JenkinsJob, b.Number)
-	iopts := importer.Options{Job: core.JobRef{ModuleRef: opts.Into, Number: b.Number}, Replace: opts.Replace}
+	ref := core.JobRef{ModuleRef: opts.Into, Number: b.Number}
+	commits, err := changesSince(ctx, c, st, opts.JenkinsJob, ref, b)
+	if err != nil {
+		return core.Job{}, err
+	}
+	iopts := importer.Options{Job: ref, Replace: opts.Replace, Revision: b.Revision, Commits: commits}
 	if opts.Progress != nil {
 		iopts.Progress = func(p importer.Progress) { opts.Progress(b.Number, p) }
 	}
@@ -313,3 +323,26 @@ func (d *downloads) testReport() (importer.Source, error) {
 }
 
 func isGzip(rel string) bool { return strings.HasSuffix(strings.ToLower(rel), ".gz") }
+
+// changesSince returns the commits that entered with build b and with the builds since
+// the module's job before it that were never imported (a build that failed to archive,
+// one nobody imported), newest first; a build Jenkins no longer has is passed over.
+func changesSince(ctx context.Context, c *jenkins.Client, st Store, jenkinsJob string, ref core.JobRef, b jenkins.Build) ([]core.Commit, error) {
+	commits := slices.Clone(b.Commits)
+	prev, ok, err := st.Base(ctx, ref)
+	if err != nil || !ok {
+		return commits, err
+	}
+	for n := b.Number - 1; n > prev.Number && n >= b.Number-maxGapBuilds; n-- {
+		gap, err := c.BuildChanges(ctx, jenkinsJob, n)
+		var he *jenkins.HTTPError
+		switch {
+		case errors.As(err, &he) && he.Status == 404:
+			continue
+		case err != nil:
+			return nil, fmt.Errorf("the changes of build %d, between %s and %s: %w", n, prev, ref, err)
+		}
+		commits = append(commits, gap.Commits...)
+	}
+	return commits, nil
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/regtracker/regtracker/core"
 	"io"
 	"net/url"
 	"path"
@@ -22,6 +23,10 @@ type Build struct {
 	Timestamp time.Time
 	Duration  time.Duration
 	Artifacts []Artifact // filled by BuildInfo
+	// Revision is the revision the git plugin says it built, and Commits its change
+	// set (newest first, each with Build set); both filled by BuildInfo.
+	Revision string
+	Commits  []core.Commit
 }
 
 // Artifact is a file a build archived.
@@ -31,19 +36,64 @@ type Artifact struct {
 }
 
 type apiBuild struct {
-	Number    int64      `json:"number"`
-	Result    *string    `json:"result"`
-	Building  bool       `json:"building"`
-	Timestamp int64      `json:"timestamp"`
-	Duration  int64      `json:"duration"`
-	Artifacts []Artifact `json:"artifacts"`
+	Number     int64          `json:"number"`
+	Result     *string        `json:"result"`
+	Building   bool           `json:"building"`
+	Timestamp  int64          `json:"timestamp"`
+	Duration   int64          `json:"duration"`
+	Artifacts  []Artifact     `json:"artifacts"`
+	ChangeSets []apiChangeSet `json:"changeSets"` // pipeline jobs
+	ChangeSet  *apiChangeSet  `json:"changeSet"`  // freestyle jobs
+	Actions    []struct {
+		LastBuiltRevision *struct {
+			SHA1 string `json:"SHA1"`
+		} `json:"lastBuiltRevision"`
+	} `json:"actions"`
 }
+
+type apiChangeSet struct {
+	Items []struct {
+		CommitID string `json:"commitId"`
+		Author   struct {
+			FullName string `json:"fullName"`
+		} `json:"author"`
+		Timestamp     int64    `json:"timestamp"`
+		Msg           string   `json:"msg"`
+		Comment       string   `json:"comment"`
+		AffectedPaths []string `json:"affectedPaths"`
+	} `json:"items"`
+}
+
+// changeFields asks for a build's change sets and revision, and nothing else of them.
+const changeFields = "changeSets[items[commitId,author[fullName],timestamp,msg,comment,affectedPaths]]," +
+	"changeSet[items[commitId,author[fullName],timestamp,msg,comment,affectedPaths]],actions[lastBuiltRevision[SHA1]]"
 
 func (b apiBuild) build() Build {
 	out := Build{Number: b.Number, Building: b.Building, Timestamp: time.UnixMilli(b.Timestamp),
 		Duration: time.Duration(b.Duration) * time.Millisecond, Artifacts: b.Artifacts}
 	if b.Result != nil {
 		out.Result = *b.Result
+	}
+	for _, a := range b.Actions {
+		if a.LastBuiltRevision != nil && a.LastBuiltRevision.SHA1 != "" {
+			out.Revision = a.LastBuiltRevision.SHA1
+		}
+	}
+	sets := b.ChangeSets
+	if b.ChangeSet != nil {
+		sets = append(sets, *b.ChangeSet)
+	}
+	// Jenkins lists a change set oldest first; commits are kept newest first.
+	for _, set := range sets {
+		for i := len(set.Items) - 1; i >= 0; i-- {
+			it := set.Items[i]
+			msg := strings.TrimSpace(it.Comment)
+			if msg == "" {
+				msg = it.Msg
+			}
+			out.Commits = append(out.Commits, core.Commit{ID: it.CommitID, Author: it.Author.FullName,
+				Time: time.UnixMilli(it.Timestamp).UTC(), Message: msg, Paths: it.AffectedPaths, Build: b.Number})
+		}
 	}
 	return out
 }
@@ -82,8 +132,23 @@ func (c *Client) BuildInfo(ctx context.Context, job, build string) (Build, error
 		return Build{}, err
 	}
 	var b apiBuild
-	q := "tree=" + url.QueryEscape(buildFields+",artifacts[fileName,relativePath]")
+	q := "tree=" + url.QueryEscape(buildFields+",artifacts[fileName,relativePath],"+changeFields)
 	if err := c.getJSON(ctx, c.endpoint(jp+url.PathEscape(build)+"/api/json", q), &b); err != nil {
+		return Build{}, err
+	}
+	return b.build(), nil
+}
+
+// BuildChanges returns one build's revision and change set only (no artifacts): for the
+// builds between two imported jobs, whose changes count too.
+func (c *Client) BuildChanges(ctx context.Context, job string, number int64) (Build, error) {
+	jp, err := JobPath(job)
+	if err != nil {
+		return Build{}, err
+	}
+	var b apiBuild
+	q := "tree=" + url.QueryEscape("number,"+changeFields)
+	if err := c.getJSON(ctx, c.endpoint(jp+strconv.FormatInt(number, 10)+"/api/json", q), &b); err != nil {
 		return Build{}, err
 	}
 	return b.build(), nil

@@ -80,7 +80,10 @@ func TestBuildsAndArtifactsInFoldersUnderAPrefix(t *testing.T) {
 	reqs := srv.Requests()
 	want := []jenkinstest.Request{
 		{Path: "job/team/job/vpn/job/nightly/api/json", Query: "tree=allBuilds%5Bnumber%2Cresult%2Ctimestamp%2Cduration%2Cbuilding%5D%7B0%2C3%7D", User: "ci", OK: true},
-		{Path: "job/team/job/vpn/job/nightly/lastCompletedBuild/api/json", Query: "tree=number%2Cresult%2Ctimestamp%2Cduration%2Cbuilding%2Cartifacts%5BfileName%2CrelativePath%5D", User: "ci", OK: true},
+		{Path: "job/team/job/vpn/job/nightly/lastCompletedBuild/api/json", Query: "tree=number%2Cresult%2Ctimestamp%2Cduration%2Cbuilding%2Cartifacts%5BfileName%2CrelativePath%5D%2C" +
+			"changeSets%5Bitems%5BcommitId%2Cauthor%5BfullName%5D%2Ctimestamp%2Cmsg%2Ccomment%2CaffectedPaths%5D%5D%2C" +
+			"changeSet%5Bitems%5BcommitId%2Cauthor%5BfullName%5D%2Ctimestamp%2Cmsg%2Ccomment%2CaffectedPaths%5D%5D%2C" +
+			"actions%5BlastBuiltRevision%5BSHA1%5D%5D", User: "ci", OK: true},
 		{Path: "api/json", Query: "tree=mode", User: "ci", OK: true},
 	}
 	if len(reqs) != len(want) {

@@ -34,6 +34,19 @@ type Build struct {
 	BreakAfter int
 	// Stall, when > 0, makes artifact downloads send half, then wait this long.
 	Stall time.Duration
+	// Revision is the git plugin's lastBuiltRevision; Changes the build's change set,
+	// served as a pipeline's changeSets, or as a freestyle job's changeSet when
+	// Freestyle is set.
+	Revision  string
+	Changes   []Change
+	Freestyle bool
+}
+
+// Change is one commit of a build's change set.
+type Change struct {
+	ID, Author, Message string
+	Time                time.Time
+	Paths               []string
 }
 
 // Request is one request the stand-in received.
@@ -287,6 +300,24 @@ func buildJSON(b *Build, withArtifacts bool) map[string]any {
 			arts = append(arts, map[string]string{"fileName": path.Base(rel), "relativePath": rel})
 		}
 		out["artifacts"] = arts
+		items := []map[string]any{}
+		for _, c := range b.Changes {
+			msg, _, _ := strings.Cut(c.Message, "\n")
+			items = append(items, map[string]any{"commitId": c.ID, "author": map[string]string{"fullName": c.Author},
+				"timestamp": c.Time.UnixMilli(), "msg": msg, "comment": c.Message + "\n", "affectedPaths": c.Paths})
+		}
+		set := map[string]any{"_class": "hudson.plugins.git.GitChangeSetList", "kind": "git", "items": items}
+		if b.Freestyle {
+			out["changeSet"] = set
+		} else {
+			out["changeSets"] = []any{set}
+		}
+		actions := []any{map[string]any{"_class": "hudson.model.CauseAction"}}
+		if b.Revision != "" {
+			actions = append(actions, map[string]any{"_class": "hudson.plugins.git.util.BuildData",
+				"lastBuiltRevision": map[string]string{"SHA1": b.Revision}})
+		}
+		out["actions"] = actions
 	}
 	return out
 }
