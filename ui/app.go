@@ -216,10 +216,30 @@ func (u *App) OpenMonitor() { u.openMonitor() }
 func (u *App) OpenImportWizard(paths []string) { u.openWizard(paths) }
 
 // openJob shows a job's page.
-func (u *App) openJob(ref core.JobRef) {
-	u.show(newJobPage(u, ref).object)
+func (u *App) openJob(ref core.JobRef) *jobPage {
+	p := newJobPage(u, ref)
+	u.show(p.object)
 	u.current = &ref.ModuleRef
 	u.sidebar.selectNode(jobUID(ref))
+	return p
+}
+
+// OpenJobTab shows a job's page on one of its tabs ("Regressions", "Slower"...), with
+// the row-th test of that tab's list selected once it is read (row < 0: none).
+func (u *App) OpenJobTab(ref core.JobRef, tab string, row int) {
+	p := u.openJob(ref)
+	for _, item := range p.tabs.Items {
+		if item.Text == tab {
+			p.tabs.Select(item)
+		}
+	}
+	if l, ok := p.lists[tab]; ok && row >= 0 {
+		p.selectWhenLoaded = func() {
+			if row < len(l.changes) {
+				l.list.Select(row)
+			}
+		}
+	}
 }
 
 // openModule shows a module's page.

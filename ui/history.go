@@ -21,16 +21,17 @@ import (
 // job, its duration, since when it fails, how flaky it is, and its distinct failure
 // messages with the jobs they appeared in.
 type historyPage struct {
-	u        *App
-	module   core.ModuleRef
-	test     core.TestID
-	object   fyne.CanvasObject
-	summary  *widget.Label
-	strip    *fyne.Container
-	duration *Chart
-	messages *widget.Label
-	knownBtn *widget.Button
-	h        analysis.History
+	u         *App
+	module    core.ModuleRef
+	test      core.TestID
+	object    fyne.CanvasObject
+	summary   *widget.Label
+	strip     *fyne.Container
+	duration  *Chart
+	messages  *widget.Label
+	knownBtn  *widget.Button
+	revisions *widget.Label
+	h         analysis.History
 }
 
 // lastMessage is the message of the test's latest failure, for a signature.
@@ -68,8 +69,12 @@ func newHistoryPage(u *App, m core.ModuleRef, test core.TestID) *historyPage {
 	p.knownBtn = widget.NewButtonWithIcon("Known issue...", theme.ConfirmIcon(), func() {
 		u.markKnown(m, test, p.lastMessage(), p.load)
 	})
+	p.revisions = widget.NewLabel("")
+	p.revisions.Importance = widget.LowImportance
+	p.revisions.Truncation = fyne.TextTruncateEllipsis
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(p.knownBtn, back), title), p.summary,
-		widget.NewLabelWithStyle("Runs, oldest first (click one to open its job)", fyne.TextAlignLeading, fyne.TextStyle{Italic: true}), p.strip)
+		widget.NewLabelWithStyle("Runs, oldest first (click one to open its job)", fyne.TextAlignLeading, fyne.TextStyle{Italic: true}), p.strip,
+		p.revisions)
 	p.object = container.NewBorder(top, nil, nil, nil,
 		container.NewVSplit(p.duration, container.NewVScroll(container.NewVBox(
 			widget.NewLabelWithStyle("Failure messages", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), p.messages))))
@@ -125,7 +130,18 @@ func (p *historyPage) show() {
 		}
 	}
 	p.strip.Refresh()
-	p.duration.Set(cats, nil, []Series{{Name: "duration", Color: theme.Color(theme.ColorNamePrimary), Values: durs}})
+	p.duration.Set(cats, nil, []Series{{Name: "duration", Color: theme.Color(theme.ColorNamePrimary), Values: durs},
+		{Name: "usual (median of the 10 passing runs before)", Color: theme.Color(theme.ColorNameDisabled), Values: analysis.UsualTimes(h.Runs)}})
+	var revs []string
+	for _, r := range h.Runs[max(0, len(h.Runs)-8):] {
+		if r.Revision != "" {
+			revs = append(revs, fmt.Sprintf("#%d %.10s", r.Job.Number, r.Revision))
+		}
+	}
+	p.revisions.SetText("")
+	if len(revs) > 0 {
+		p.revisions.SetText("Revisions of the latest runs: " + strings.Join(revs, " · "))
+	}
 	if len(order) == 0 {
 		p.messages.SetText("No failure in these runs.")
 		return

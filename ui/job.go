@@ -38,6 +38,9 @@ type jobPage struct {
 	all       *resultsView
 	slowerL   *slowerList
 	exportBtn *widget.Button
+	details   []*changesView // under the Regressions and Known issues tabs
+	// selectWhenLoaded, when set, runs once the comparison is shown (OpenJobTab).
+	selectWhenLoaded func()
 }
 
 // Tab titles, in order: the answer first.
@@ -80,12 +83,26 @@ func newJobPage(u *App, ref core.JobRef) *jobPage {
 				u.markKnown(ref.ModuleRef, ch.Test, ch.Message, func() { p.load(p.fixedBase) })
 			}
 		}
+		p.lists[t] = l
+		if t == tabRegressions || t == tabKnown {
+			// A regression's detail: the changes behind it, and its history.
+			detail := newChangesView(u, ref.ModuleRef)
+			p.details = append(p.details, detail)
+			l.list.OnSelected = func(i widget.ListItemID) {
+				if i < len(l.changes) {
+					detail.show(l.changes[i])
+				}
+			}
+			split := container.NewVSplit(l.object, detail.object)
+			split.Offset = 0.6
+			items = append(items, container.NewTabItem(t, split))
+			continue
+		}
 		l.list.OnSelected = func(i widget.ListItemID) {
 			if i < len(l.changes) {
 				u.openHistory(ref.ModuleRef, l.changes[i].Test)
 			}
 		}
-		p.lists[t] = l
 		items = append(items, container.NewTabItem(t, l.object))
 	}
 	p.groupL = widget.NewList(func() int { return len(p.groups) },
@@ -109,7 +126,7 @@ func newJobPage(u *App, ref core.JobRef) *jobPage {
 			box.Objects[1].(*widget.Label).SetText(format.Count(int64(g.Count)) + " ×")
 		})
 	p.all = newResultsView(u, ref)
-	hint := widget.NewLabel("Select a test to see its history.")
+	hint := widget.NewLabel("Select a regression to see the changes behind it, another test to see its history.")
 	hint.Importance = widget.LowImportance
 	p.slowerL = newSlowerList(u, ref)
 	items = append(items, container.NewTabItem(tabGroups, p.groupL), container.NewTabItem(tabSlower, p.slowerL.object),
@@ -193,6 +210,9 @@ func (p *jobPage) load(base *core.JobRef) {
 		} else {
 			p.change.SetText("The first job of its module: choose a job to compare with.")
 		}
+		for _, d := range p.details {
+			d.source = j.Source
+		}
 		p.stats.SetText(fmt.Sprintf("Imported %s from %s in %s (%s cases/s, peak memory %s).", ago(j.ImportedAt),
 			shorten(j.Source, 80), format.Duration(j.Stats.Total), format.Rate(j.CasesPerSecond()), format.Bytes(j.Stats.PeakRSS)))
 		for title, list := range map[string][]analysis.Change{tabRegressions: cmp.Regressions, tabFixed: cmp.Fixed,
@@ -200,6 +220,10 @@ func (p *jobPage) load(base *core.JobRef) {
 			p.lists[title].set(list)
 		}
 		p.groupL.Refresh()
+		if p.selectWhenLoaded != nil {
+			p.selectWhenLoaded()
+			p.selectWhenLoaded = nil
+		}
 	})
 }
 
@@ -301,7 +325,7 @@ func newChangeList(u *App, fixed bool) *changeList {
 			status.Refresh()
 			inner.Objects[0].(*widget.Label).SetText(ch.Test.String())
 			msg := firstLine(ch.Message)
-			if ch.LastPassed != nil {
+			if ch.LastPassed != nil && len(ch.Changes) > 0 {
 				changes := fmt.Sprintf("%d changes since %s", len(ch.Changes), ch.LastPassed)
 				if ch.Suspects > 0 {
 					changes += fmt.Sprintf(", first suspect %.10s %s", ch.Changes[0].ID, firstLine(ch.Changes[0].Message))

@@ -1,7 +1,8 @@
 // Command screenshots starts the real app (run it under Xvfb: `make screenshots`) on a
 // fresh database and writes PNGs of its main screens to docs/screenshots with
 // ImageMagick's import: the welcome page, a module page and a job page on the demo
-// history, the import wizard, and a running import.
+// history, the changes behind a regression and the slower tests, the import wizard, and
+// a running import.
 package main
 
 import (
@@ -63,6 +64,47 @@ func main() {
 	u.Window().ShowAndRun()
 }
 
+// shopHistory writes 12 jobs of module: a checkout test that regresses in job 12 with
+// the three commits that entered with it, and two tests that got slower there.
+func shopHistory(ctx context.Context, st *store.Store, m core.ModuleRef) error {
+	now := time.Now()
+	for n := int64(1); n <= 12; n++ {
+		rs := []core.Result{
+			{Classname: "com.acme.shop.cart.CartTest", Name: "addsItems", Duration: 0.8},
+			{Classname: "com.acme.shop.cart.CartTest", Name: "appliesCoupons", Duration: 1.1},
+			{Classname: "com.acme.shop.checkout.CheckoutTest", Name: "paysByCard", Duration: 2.0},
+			{Classname: "com.acme.shop.checkout.CheckoutTest", Name: "refunds", Duration: 1.5},
+			{Classname: "com.acme.shop.search.SearchTest", Name: "findsByName", Duration: 0.4},
+		}
+		var commits []core.Commit
+		if n == 12 {
+			rs[2].Status, rs[2].Message = core.Failed, "expected:<PAID> but was:<DECLINED>"
+			rs[1].Duration, rs[4].Duration = 3.9, 1.6
+			commits = []core.Commit{
+				{ID: "9f2c4e1a7b3d5c6e8f0a1b2c3d4e5f6a7b8c9d0e", Author: "Dana Lee", Time: now.Add(-40 * time.Minute),
+					Message: "search: rank by popularity", Paths: []string{"src/main/java/com/acme/shop/search/Ranker.java"}},
+				{ID: "5b7d9f1c3e5a7b9d1f3c5e7a9b1d3f5c7e9a1b3d", Author: "Sam Ortiz", Time: now.Add(-2 * time.Hour),
+					Message: "checkout: retry declined cards once", Paths: []string{"src/main/java/com/acme/shop/checkout/Payments.java"}},
+				{ID: "2e4a6c8e0a2c4e6a8c0e2a4c6e8a0c2e4a6c8e0a", Author: "Ann Wu", Time: now.Add(-5 * time.Hour),
+					Message: "build: bump the payment client to 3.2", Paths: []string{"pom.xml"}},
+			}
+		}
+		w, err := st.BeginJob(ctx, core.JobRef{ModuleRef: m, Number: n}, core.WriteOptions{Revision: fmt.Sprintf("%040x", n*7919),
+			Commits: commits, Source: "Jenkins https://ci.example.com/ shop/nightly #" + fmt.Sprint(n)})
+		if err != nil {
+			return err
+		}
+		if err := w.Add(ctx, rs); err != nil {
+			w.Rollback()
+			return err
+		}
+		if _, err := w.Commit(ctx, core.ImportStats{}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func script(ctx context.Context, u *ui.App, st *store.Store, creds *credentials.Store, tmp, out string) error {
 	shot := func(name string) error {
 		time.Sleep(1200 * time.Millisecond) // let background reads land and the window settle
@@ -111,6 +153,22 @@ func script(ctx context.Context, u *ui.App, st *store.Store, creds *credentials.
 			core.JobRef{ModuleRef: core.ModuleRef{Release: "6.4", Module: "vpn"}, Number: 30})
 	})
 	if err := shot("compare.png"); err != nil {
+		return err
+	}
+	// A module whose jobs carry their commits, where a test regresses and others got
+	// slower: the changes behind the regression, and the Slower tab.
+	shop := core.ModuleRef{Release: "7.0", Module: "shop"}
+	if err := shopHistory(ctx, st, shop); err != nil {
+		return err
+	}
+	fyne.Do(u.Reload)
+	time.Sleep(time.Second)
+	fyne.Do(func() { u.OpenJobTab(core.JobRef{ModuleRef: shop, Number: 12}, "Regressions", 0) })
+	if err := shot("changes.png"); err != nil {
+		return err
+	}
+	fyne.Do(func() { u.OpenJobTab(core.JobRef{ModuleRef: shop, Number: 12}, "Slower", -1) })
+	if err := shot("slower.png"); err != nil {
 		return err
 	}
 	report := filepath.Join(tmp, "builds", "vpn", "29", "test-results.xml")

@@ -13,6 +13,7 @@ type Run struct {
 	Flaky    bool
 	Duration float64
 	Message  string
+	Revision string // the source revision the job was built from, "" when not known
 }
 
 // History is a test's runs across the jobs of a module.
@@ -40,7 +41,7 @@ func TestHistory(ctx context.Context, st Store, module core.ModuleRef, test core
 	for _, s := range states {
 		if s.Present {
 			h.Runs = append(h.Runs, Run{Job: s.Job.JobRef, Status: s.State.Status, Flaky: s.State.Flaky,
-				Duration: s.Duration, Message: s.Message})
+				Duration: s.Duration, Message: s.Message, Revision: s.Job.Revision})
 		}
 	}
 	h.FailingSince, h.Age = failingSince(h.Runs)

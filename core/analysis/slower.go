@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/regtracker/regtracker/core"
@@ -134,4 +135,22 @@ func median(vs []float64) float64 {
 		return s[n/2]
 	}
 	return (s[n/2-1] + s[n/2]) / 2
+}
+
+// UsualTimes gives, for each of a test's runs (oldest first), the usual time Slower
+// compares it with: the median of its last 10 passing runs before it (at least 3), NaN
+// where there are fewer.
+func UsualTimes(runs []Run) []float64 {
+	out := make([]float64, len(runs))
+	var passing []float64
+	for i, r := range runs {
+		out[i] = math.NaN()
+		if n := len(passing); n >= minBaselineRuns {
+			out[i] = median(passing[max(0, n-baselineRuns):])
+		}
+		if r.Status == core.Passed {
+			passing = append(passing, r.Duration)
+		}
+	}
+	return out
 }

@@ -115,3 +115,12 @@ func TestSlower(t *testing.T) {
 		t.Errorf("the first job: %v %v", got, err)
 	}
 }
+
+func TestUsualTimes(t *testing.T) {
+	runs := []Run{{Status: core.Passed, Duration: 1}, {Status: core.Failed, Duration: 9}, {Status: core.Passed, Duration: 3},
+		{Status: core.Passed, Duration: 2}, {Status: core.Skipped}, {Status: core.Passed, Duration: 4}, {Status: core.Passed, Duration: 5}}
+	got := fmt.Sprint(UsualTimes(runs))
+	if want := "[NaN NaN NaN NaN 2 2 2.5]"; got != want {
+		t.Errorf("usual times %s, want %s", got, want)
+	}
+}

@@ -296,6 +296,7 @@ type runJSON struct {
 	Message         string  `json:"message"`
 	Expected        string  `json:"expected,omitempty"` // see changeJSON
 	Actual          string  `json:"actual,omitempty"`
+	Revision        string  `json:"revision,omitempty"`
 }
 
 type historyJSON struct {
@@ -338,7 +339,8 @@ func runHistory(ctx context.Context, e *env, args []string) error {
 			out.FailingSince = &s
 		}
 		for _, r := range h.Runs {
-			run := runJSON{Job: r.Job.String(), Number: r.Job.Number, Status: r.Status.String(), DurationSeconds: round(r.Duration, 6), Message: r.Message}
+			run := runJSON{Job: r.Job.String(), Number: r.Job.Number, Status: r.Status.String(), DurationSeconds: round(r.Duration, 6),
+				Message: r.Message, Revision: r.Revision}
 			if v, ok := assertdiff.Parse(r.Message); ok && r.Status.IsFailure() {
 				run.Expected, run.Actual = v.Expected, v.Actual
 			}
