@@ -1,14 +1,18 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -126,4 +130,63 @@ func jenkinsChangesURL(source string) *url.URL {
 		return nil
 	}
 	return u
+}
+
+// repoStore is what the module's source clone setting reads and writes.
+type repoStore interface {
+	ModuleRepo(ctx context.Context, module core.ModuleRef) (string, error)
+	SetModuleRepo(ctx context.Context, module core.ModuleRef, repo string) error
+}
+
+// moduleRepo shows and sets the git clone of module's source: reports imported with a
+// revision then keep the commits since the module's previous revision.
+func (u *App) moduleRepo(m core.ModuleRef) {
+	rs, ok := u.store.(repoStore)
+	if !ok {
+		u.showError("Setting the source clone", fmt.Errorf("this store keeps no source clone"))
+		return
+	}
+	var current string
+	u.background(func(ctx context.Context) (err error) {
+		current, err = rs.ModuleRepo(ctx, m)
+		return err
+	}, func(err error) {
+		if err != nil {
+			u.showError("Reading the source clone", err)
+			return
+		}
+		entry := widget.NewEntry()
+		entry.SetText(current)
+		entry.SetPlaceHolder("/home/me/src/shop (empty: none)")
+		note := widget.NewLabel("Reports imported into " + m.String() + " with a revision (regtracker-cli import --revision SHA)\n" +
+			"keep the commits since the module's previous revision, read from this clone.")
+		note.Wrapping = fyne.TextWrapWord
+		d := dialog.NewForm("Source clone of "+m.String(), "Save", "Cancel",
+			[]*widget.FormItem{widget.NewFormItem("Git clone", entry), widget.NewFormItem("", note)}, func(ok bool) {
+				if !ok {
+					return
+				}
+				repo := strings.TrimSpace(entry.Text)
+				u.background(func(ctx context.Context) error {
+					if repo != "" {
+						if st, err := os.Stat(filepath.Join(repo, ".git")); err != nil || st == nil {
+							return fmt.Errorf("%s is not a git clone (no .git in it)", repo)
+						}
+					}
+					return rs.SetModuleRepo(ctx, m, repo)
+				}, func(err error) {
+					if err != nil {
+						u.showError("Setting the source clone", err)
+						return
+					}
+					if repo == "" {
+						u.setStatus("%s has no source clone now.", m)
+					} else {
+						u.setStatus("%s reads its commits from %s.", m, repo)
+					}
+				})
+			}, u.win)
+		d.Resize(fyne.NewSize(620, 260))
+		d.Show()
+	})
 }

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -71,5 +73,41 @@ func TestChangesOfARegression(t *testing.T) {
 	})
 	if got := u.fyne.Clipboard().Content(); got != "bbbbbbbbbbbb2" {
 		t.Errorf("clipboard %q", got)
+	}
+}
+
+// TestModuleSourceClone: the module page's "Source clone..." sets the clone that
+// imports with a revision read commits from; a folder that is not a clone is refused.
+func TestModuleSourceClone(t *testing.T) {
+	st := openStore(t)
+	m := core.ModuleRef{Release: "7.0", Module: "shop"}
+	w, _ := st.BeginJob(ctx, core.JobRef{ModuleRef: m, Number: 1}, core.WriteOptions{})
+	w.Add(ctx, []core.Result{{Classname: "a.B", Name: "c"}})
+	w.Commit(ctx, core.ImportStats{})
+	clone := t.TempDir()
+	if err := os.Mkdir(filepath.Join(clone, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	u := newApp(t, st)
+	p := onUI(func() *modulePage { return newModulePage(u, m) })
+	set := func(path string) {
+		t.Helper()
+		uiDo(func() { test.Tap(p.repoBtn) })
+		waitFor(t, "the form", func() bool { return overlayButton(u, "Save") != nil })
+		uiDo(func() {
+			e := findInOverlay(u, func(e *widget.Entry) bool { return strings.HasPrefix(e.PlaceHolder, "/home/me/src") })
+			e.SetText(path)
+			test.Tap(overlayButton(u, "Save"))
+		})
+	}
+	set(clone)
+	waitFor(t, "the clone remembered", func() bool { r, _ := st.ModuleRepo(ctx, m); return r == clone })
+	set(t.TempDir()) // no .git
+	waitFor(t, "the refusal", func() bool {
+		l := findInOverlay(u, func(l *widget.Label) bool { return strings.Contains(l.Text, "is not a git clone") })
+		return l != nil
+	})
+	if r, _ := st.ModuleRepo(ctx, m); r != clone {
+		t.Errorf("after a refused folder the clone is %q", r)
 	}
 }

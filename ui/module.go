@@ -33,6 +33,7 @@ type modulePage struct {
 	releasesNote                *widget.Label
 	rangeSel                    *widget.Select
 	shown                       []analysis.TrendPoint // the charts' jobs, newest first
+	repoBtn                     *widget.Button
 }
 
 var moduleColumns = []struct {
@@ -122,7 +123,8 @@ func newModulePage(u *App, m core.ModuleRef) *modulePage {
 	trend := container.NewGridWithColumns(2, p.results, container.NewGridWithRows(2, p.changes, p.durations))
 	across := container.NewBorder(p.releasesNote, nil, nil, nil, p.releases)
 	tabs := container.NewAppTabs(container.NewTabItem("Trend", trend), container.NewTabItem("Across releases", across))
-	tools := container.NewHBox(widget.NewLabel("Show"), p.rangeSel, flakyBtn)
+	p.repoBtn = widget.NewButtonWithIcon("Source clone...", theme.FolderIcon(), func() { u.moduleRepo(m) })
+	tools := container.NewHBox(widget.NewLabel("Show"), p.rangeSel, flakyBtn, p.repoBtn)
 	for _, mp := range u.mappings() {
 		if mp.Into == m.String() {
 			tools.Add(widget.NewButtonWithIcon("Fetch new builds of "+mp.Job, theme.MediaReplayIcon(), func() { u.fetchMapping(mp) }))
