@@ -96,21 +96,26 @@ func (u *App) unmarkKnown(k *core.KnownIssue, done func()) {
 		if !ok {
 			return
 		}
-		u.background(func(ctx context.Context) error {
-			_, err := u.store.RemoveKnownIssue(ctx, k.ID)
-			return err
-		}, func(err error) {
-			if err != nil {
-				u.showError("Removing the known issue", err)
-				return
-			}
-			u.setStatus("Known issue %d removed: %s counts again.", k.ID, k.Subject())
-			u.sidebar.reload(nil)
-			if done != nil {
-				done()
-			}
-		})
+		u.removeKnown(*k, done)
 	}, u.win)
+}
+
+// removeKnown removes the known issue k: its failures count again.
+func (u *App) removeKnown(k core.KnownIssue, done func()) {
+	u.background(func(ctx context.Context) error {
+		_, err := u.store.RemoveKnownIssue(ctx, k.ID)
+		return err
+	}, func(err error) {
+		if err != nil {
+			u.showError("Removing the known issue", err)
+			return
+		}
+		u.setStatus("Known issue %d removed: %s counts again.", k.ID, k.Subject())
+		u.sidebar.reload(nil)
+		if done != nil {
+			done()
+		}
+	})
 }
 
 // offerUndo tells what was recorded and offers to take it back.
@@ -121,20 +126,7 @@ func (u *App) offerUndo(k core.KnownIssue, done func()) {
 			if !ok {
 				return
 			}
-			u.background(func(ctx context.Context) error {
-				_, err := u.store.RemoveKnownIssue(ctx, k.ID)
-				return err
-			}, func(err error) {
-				if err != nil {
-					u.showError("Undoing the known issue", err)
-					return
-				}
-				u.setStatus("Known issue %d removed: %s counts again.", k.ID, k.Subject())
-				u.sidebar.reload(nil)
-				if done != nil {
-					done()
-				}
-			})
+			u.removeKnown(k, done)
 		}, u.win)
 	d.Show()
 }

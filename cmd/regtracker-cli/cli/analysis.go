@@ -111,6 +111,21 @@ func oneOperand(f *flags, args []string, what string) (string, error) {
 	return ops[0], nil
 }
 
+// baseFlag adds --base to f; its result parses it after f.parse (nil: the job before).
+func baseFlag(f *flags) func() (*core.JobRef, error) {
+	arg := f.String("base", "", "compare with this job RELEASE/MODULE/NUMBER instead of the one before")
+	return func() (*core.JobRef, error) {
+		if *arg == "" {
+			return nil, nil
+		}
+		b, err := core.ParseJobRef(*arg, false)
+		if err != nil {
+			return nil, usageError{err.Error()}
+		}
+		return &b, nil
+	}
+}
+
 func jobOperand(f *flags, args []string) (core.JobRef, error) {
 	s, err := oneOperand(f, args, "job RELEASE/MODULE/NUMBER")
 	if err != nil {
@@ -137,18 +152,14 @@ func moduleOperand(f *flags, args []string) (core.ModuleRef, error) {
 
 func runRegressions(ctx context.Context, e *env, args []string) error {
 	f := newFlags("regressions", e)
-	baseArg := f.String("base", "", "compare with this job RELEASE/MODULE/NUMBER instead of the one before")
+	baseOf := baseFlag(f)
 	ref, err := jobOperand(f, args)
 	if err != nil {
 		return err
 	}
-	var base *core.JobRef
-	if *baseArg != "" {
-		b, err := core.ParseJobRef(*baseArg, false)
-		if err != nil {
-			return usageError{err.Error()}
-		}
-		base = &b
+	base, err := baseOf()
+	if err != nil {
+		return err
 	}
 	st, err := f.open(ctx)
 	if err != nil {

@@ -6,14 +6,13 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/regtracker/regtracker/core"
 	"github.com/regtracker/regtracker/core/analysis"
 )
 
 // runGate is a CI step: exit 1 with a one-line reason when the job falls short.
 func runGate(ctx context.Context, e *env, args []string) error {
 	f := newFlags("gate", e)
-	baseArg := f.String("base", "", "compare with this job RELEASE/MODULE/NUMBER instead of the one before")
+	baseOf := baseFlag(f)
 	maxReg := f.Int("max-regressions", -1, "fail when more tests regressed than this (known issues not counted)")
 	minRate := f.String("min-pass-rate", "", "fail when fewer of the tests that ran passed, in percent (e.g. 99.5)")
 	ref, err := jobOperand(f, args)
@@ -28,13 +27,9 @@ func runGate(ctx context.Context, e *env, args []string) error {
 		}
 		limits.MinPassRate = p
 	}
-	var base *core.JobRef
-	if *baseArg != "" {
-		b, err := core.ParseJobRef(*baseArg, false)
-		if err != nil {
-			return usageError{err.Error()}
-		}
-		base = &b
+	base, err := baseOf()
+	if err != nil {
+		return err
 	}
 	st, err := f.open(ctx)
 	if err != nil {

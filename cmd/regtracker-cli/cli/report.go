@@ -7,14 +7,13 @@ import (
 	"os"
 	"slices"
 
-	"github.com/regtracker/regtracker/core"
 	"github.com/regtracker/regtracker/core/report"
 )
 
 // runReport exports a job's comparison as Markdown, standalone HTML or CSV.
 func runReport(ctx context.Context, e *env, args []string) error {
 	f := newFlags("report", e)
-	baseArg := f.String("base", "", "compare with this job RELEASE/MODULE/NUMBER instead of the one before")
+	baseOf := baseFlag(f)
 	formatArg := f.String("format", "md", "md, html or csv")
 	out := f.String("o", "", "write to this file instead of standard output")
 	ref, err := jobOperand(f, args)
@@ -24,13 +23,9 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	if !slices.Contains(report.Formats, *formatArg) {
 		return usagef("--format %q: want md, html or csv", *formatArg)
 	}
-	var base *core.JobRef
-	if *baseArg != "" {
-		b, err := core.ParseJobRef(*baseArg, false)
-		if err != nil {
-			return usageError{err.Error()}
-		}
-		base = &b
+	base, err := baseOf()
+	if err != nil {
+		return err
 	}
 	st, err := f.open(ctx)
 	if err != nil {
