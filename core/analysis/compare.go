@@ -135,8 +135,27 @@ func Compare(ctx context.Context, st Store, job core.JobRef, base *core.JobRef) 
 	if err != nil {
 		return c, err
 	}
-	for _, p := range found {
-		ch := Change{Test: names[p.key], Status: p.cur.Status, BaseStatus: p.old.Status, InBase: p.inBase,
+	// In name order, each list is built sorted: sorting the small (name, index) pairs is
+	// cheaper than sorting the lists' Changes, and the lists are allocated once.
+	type named struct {
+		id core.TestID
+		i  int
+	}
+	order := make([]named, len(found))
+	sizes := map[*[]Change]int{}
+	for i, p := range found {
+		order[i] = named{names[p.key], i}
+		sizes[p.list]++
+	}
+	slices.SortFunc(order, func(a, b named) int {
+		return cmp.Or(cmp.Compare(a.id.Classname, b.id.Classname), cmp.Compare(a.id.Name, b.id.Name))
+	})
+	for l, n := range sizes {
+		*l = make([]Change, 0, n)
+	}
+	for _, o := range order {
+		p := found[o.i]
+		ch := Change{Test: o.id, Status: p.cur.Status, BaseStatus: p.old.Status, InBase: p.inBase,
 			Message: curMsg[p.cur.Seq]}
 		list := p.list
 		if list == &c.Fixed {
@@ -148,11 +167,6 @@ func Compare(ctx context.Context, st Store, job core.JobRef, base *core.JobRef) 
 	}
 	if err := addChanges(ctx, st, &c); err != nil {
 		return c, err
-	}
-	for _, l := range []*[]Change{&c.Regressions, &c.Fixed, &c.StillFailing, &c.NewFailures, &c.Known} {
-		slices.SortFunc(*l, func(a, b Change) int {
-			return cmp.Or(cmp.Compare(a.Test.Classname, b.Test.Classname), cmp.Compare(a.Test.Name, b.Test.Name))
-		})
 	}
 	return c, nil
 }
