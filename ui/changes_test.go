@@ -111,3 +111,23 @@ func TestModuleSourceClone(t *testing.T) {
 		t.Errorf("after a refused folder the clone is %q", r)
 	}
 }
+
+// A test's history lists every run with the revision its job was built from.
+func TestHistoryShowsRevisions(t *testing.T) {
+	st := openStore(t)
+	m := core.ModuleRef{Release: "7.0", Module: "vpn"}
+	for n, rev := range []string{"", "abcdef1234567890", "fedcba0987654321"} {
+		w, _ := st.BeginJob(ctx, core.JobRef{ModuleRef: m, Number: int64(n + 1)}, core.WriteOptions{Revision: rev})
+		w.Add(ctx, []core.Result{{Classname: "a.B", Name: "c", Duration: 0.5}})
+		if _, err := w.Commit(ctx, core.ImportStats{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	u := newApp(t, st)
+	h := onUI(func() *historyPage { return newHistoryPage(u, m, core.TestID{Classname: "a.B", Name: "c"}) })
+	waitFor(t, "the runs", func() bool { return h.revisions.Text != "" })
+	want := "#3  passed, 500 ms, revision fedcba098765\n#2  passed, 500 ms, revision abcdef123456\n#1  passed, 500 ms, revision unknown"
+	if got := onUI(func() string { return h.revisions.Text }); got != want {
+		t.Errorf("runs:\n%s\nwant\n%s", got, want)
+	}
+}

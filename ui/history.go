@@ -70,14 +70,12 @@ func newHistoryPage(u *App, m core.ModuleRef, test core.TestID) *historyPage {
 		u.markKnown(m, test, p.lastMessage(), p.load)
 	})
 	p.revisions = widget.NewLabel("")
-	p.revisions.Importance = widget.LowImportance
-	p.revisions.Truncation = fyne.TextTruncateEllipsis
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(p.knownBtn, back), title), p.summary,
-		widget.NewLabelWithStyle("Runs, oldest first (click one to open its job)", fyne.TextAlignLeading, fyne.TextStyle{Italic: true}), p.strip,
-		p.revisions)
+		widget.NewLabelWithStyle("Runs, oldest first (click one to open its job)", fyne.TextAlignLeading, fyne.TextStyle{Italic: true}), p.strip)
 	p.object = container.NewBorder(top, nil, nil, nil,
 		container.NewVSplit(p.duration, container.NewVScroll(container.NewVBox(
-			widget.NewLabelWithStyle("Failure messages", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), p.messages))))
+			widget.NewLabelWithStyle("Failure messages", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), p.messages,
+			widget.NewLabelWithStyle("Runs, newest first, with their revisions", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), p.revisions))))
 	p.load()
 	return p
 }
@@ -132,16 +130,17 @@ func (p *historyPage) show() {
 	p.strip.Refresh()
 	p.duration.Set(cats, nil, []Series{{Name: "duration", Color: theme.Color(theme.ColorNamePrimary), Values: durs},
 		{Name: "usual (median of the 10 passing runs before)", Color: theme.Color(theme.ColorNameDisabled), Values: analysis.UsualTimes(h.Runs)}})
-	var revs []string
-	for _, r := range h.Runs[max(0, len(h.Runs)-8):] {
+	// Every run, newest first, with the revision its job was built from.
+	var runs strings.Builder
+	for i := len(h.Runs) - 1; i >= 0; i-- {
+		r := h.Runs[i]
+		rev := "revision unknown"
 		if r.Revision != "" {
-			revs = append(revs, fmt.Sprintf("#%d %.10s", r.Job.Number, r.Revision))
+			rev = fmt.Sprintf("revision %.12s", r.Revision)
 		}
+		fmt.Fprintf(&runs, "#%d  %s, %s, %s\n", r.Job.Number, statusWord(r.Status, r.Flaky), seconds(r.Duration), rev)
 	}
-	p.revisions.SetText("")
-	if len(revs) > 0 {
-		p.revisions.SetText("Revisions of the latest runs: " + strings.Join(revs, " · "))
-	}
+	p.revisions.SetText(strings.TrimSuffix(runs.String(), "\n"))
 	if len(order) == 0 {
 		p.messages.SetText("No failure in these runs.")
 		return
