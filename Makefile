@@ -69,8 +69,8 @@ bench:
 	$(GO) test -run '^$$' -bench 'Import1M$$|ImportHugeSystemOut' -benchmem -benchtime $(BENCHTIME) -count $(BENCHCOUNT) ./core/importer
 	$(GO) test -run '^$$' -bench 'DOMBaseline' -benchmem -benchtime $(BENCHTIME) -count $(BENCHCOUNT) ./core/importer
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count $(BENCHCOUNT) ./core/junit
-	$(GO) test -run '^$$' -bench 'ResultsTable1M' -benchtime 5x -count $(BENCHCOUNT) ./core/store
-	$(GO) test -run '^$$' -bench 'Migrate1M' -benchtime $(BENCHTIME) -count $(BENCHCOUNT) ./core/store
+	$(GO) test -run '^$$' -bench 'ResultsTable1M' -benchtime 5x -count $(BENCHCOUNT) ./core/store/sqlite
+	$(GO) test -run '^$$' -bench 'Migrate1M' -benchtime $(BENCHTIME) -count $(BENCHCOUNT) ./core/store/sqlite
 	$(GO) test -run '^$$' -bench . -benchtime 10x -count $(BENCHCOUNT) ./core/analysis
 	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -count $(BENCHCOUNT) ./core/fetch
 

@@ -17,7 +17,7 @@ import (
 
 // pytestRuns imports pytest's two runs of the runner fixtures: job 2 has two
 // regressions (test_sub, TestParser::test_error) and one fixed test.
-func pytestRuns(t *testing.T, st *store.Store) core.JobRef {
+func pytestRuns(t *testing.T, st store.Store) core.JobRef {
 	t.Helper()
 	dir := filepath.Join("..", "core", "junit", "testdata", "runners", "pytest")
 	for n, f := range []string{"run1.xml", "run2.xml"} {

@@ -23,13 +23,14 @@ import (
 	"github.com/regtracker/regtracker/core/jenkins/jenkinstest"
 	"github.com/regtracker/regtracker/core/junit/junitgen"
 	"github.com/regtracker/regtracker/core/store"
+	"github.com/regtracker/regtracker/core/store/sqlite"
 )
 
 var ctx = context.Background()
 
-func openStore(t *testing.T) *store.Store {
+func openStore(t *testing.T) store.Store {
 	t.Helper()
-	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "ui.db"))
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "ui.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +87,7 @@ func writeReport(t *testing.T, path string, spec junitgen.Spec) {
 	}
 }
 
-func importInto(t *testing.T, st *store.Store, job string, spec junitgen.Spec) {
+func importInto(t *testing.T, st store.Store, job string, spec junitgen.Spec) {
 	t.Helper()
 	ref, _ := core.ParseJobRef(job, false)
 	var buf bytes.Buffer
@@ -337,7 +338,7 @@ func TestModulePageOpensAJobOnDoubleClick(t *testing.T) {
 }
 
 // demoStore is a store filled with the demo history, shared by the page tests.
-func demoStore(t *testing.T) *store.Store {
+func demoStore(t *testing.T) store.Store {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("imports the demo history")

@@ -21,6 +21,7 @@ import (
 	"github.com/regtracker/regtracker/core/credentials"
 	"github.com/regtracker/regtracker/core/jenkins"
 	"github.com/regtracker/regtracker/core/store"
+	"github.com/regtracker/regtracker/core/store/sqlite"
 	"github.com/regtracker/regtracker/resources"
 	"github.com/regtracker/regtracker/ui"
 )
@@ -80,7 +81,7 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	st, err := store.Open(ctx, *dbPath)
+	st, err := sqlite.Open(ctx, *dbPath)
 	if err != nil {
 		fatal(err)
 	}

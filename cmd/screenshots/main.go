@@ -26,6 +26,7 @@ import (
 	"github.com/regtracker/regtracker/core/jenkins/jenkinstest"
 	"github.com/regtracker/regtracker/core/junit/junitgen"
 	"github.com/regtracker/regtracker/core/store"
+	"github.com/regtracker/regtracker/core/store/sqlite"
 	"github.com/regtracker/regtracker/resources"
 	"github.com/regtracker/regtracker/ui"
 )
@@ -42,7 +43,7 @@ func main() {
 	}
 	defer os.RemoveAll(tmp)
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(tmp, "demo.db"))
+	st, err := sqlite.Open(ctx, filepath.Join(tmp, "demo.db"))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -66,7 +67,7 @@ func main() {
 
 // shopHistory writes 12 jobs of module: a checkout test that regresses in job 12 with
 // the three commits that entered with it, and two tests that got slower there.
-func shopHistory(ctx context.Context, st *store.Store, m core.ModuleRef) error {
+func shopHistory(ctx context.Context, st store.Store, m core.ModuleRef) error {
 	now := time.Now()
 	for n := int64(1); n <= 12; n++ {
 		rs := []core.Result{
@@ -105,7 +106,7 @@ func shopHistory(ctx context.Context, st *store.Store, m core.ModuleRef) error {
 	return nil
 }
 
-func script(ctx context.Context, u *ui.App, st *store.Store, creds *credentials.Store, tmp, out string) error {
+func script(ctx context.Context, u *ui.App, st store.Store, creds *credentials.Store, tmp, out string) error {
 	shot := func(name string) error {
 		time.Sleep(1200 * time.Millisecond) // let background reads land and the window settle
 		// ImageMagick reads the X server: what a person sees, window decorations aside.

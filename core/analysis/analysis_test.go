@@ -11,13 +11,14 @@ import (
 
 	"github.com/regtracker/regtracker/core"
 	"github.com/regtracker/regtracker/core/store"
+	"github.com/regtracker/regtracker/core/store/sqlite"
 )
 
 var ctx = context.Background()
 
-func openStore(t *testing.T) *store.Store {
+func openStore(t *testing.T) store.Store {
 	t.Helper()
-	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "a.db"))
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "a.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +53,7 @@ func occurrence(test, letter string, job core.JobRef) core.Result {
 }
 
 // importJob writes one job: tests maps "CLASS::NAME" to its occurrences ("" absent).
-func importJob(t *testing.T, s *store.Store, job string, tests map[string]string) {
+func importJob(t *testing.T, s store.Store, job string, tests map[string]string) {
 	t.Helper()
 	ref := jobRef(job)
 	names := make([]string, 0, len(tests))
@@ -81,7 +82,7 @@ func importJob(t *testing.T, s *store.Store, job string, tests map[string]string
 // importHistory imports one job per position of each test's letters: "PF-E" is passed
 // in job 1, failed in 2, absent from 3, error in 4. A group in brackets is several
 // occurrences in one job: "P[PF]" is passed, then passed and failed.
-func importHistory(t *testing.T, s *store.Store, module string, numbers []int, history map[string]string) {
+func importHistory(t *testing.T, s store.Store, module string, numbers []int, history map[string]string) {
 	t.Helper()
 	perJob := make([]map[string]string, len(numbers))
 	for i := range perJob {

@@ -12,6 +12,7 @@ import (
 	"github.com/regtracker/regtracker/core/importer"
 	"github.com/regtracker/regtracker/core/junit/junitgen"
 	"github.com/regtracker/regtracker/core/store"
+	"github.com/regtracker/regtracker/core/store/sqlite"
 )
 
 // Benchmark databases are built once per test binary.
@@ -29,7 +30,7 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func benchStore(b *testing.B, name string, build func(*store.Store)) *store.Store {
+func benchStore(b *testing.B, name string, build func(store.Store)) store.Store {
 	benchOnce[name].Do(func() {
 		if benchDir == "" {
 			d, err := os.MkdirTemp("", "regtracker-analysis-")
@@ -39,7 +40,7 @@ func benchStore(b *testing.B, name string, build func(*store.Store)) *store.Stor
 			benchDir = d
 		}
 		p := filepath.Join(benchDir, name+".db")
-		s, err := store.Open(context.Background(), p)
+		s, err := sqlite.Open(context.Background(), p)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -47,7 +48,7 @@ func benchStore(b *testing.B, name string, build func(*store.Store)) *store.Stor
 		s.Close()
 		benchPaths[name] = p
 	})
-	s, err := store.Open(context.Background(), benchPaths[name])
+	s, err := sqlite.Open(context.Background(), benchPaths[name])
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -55,7 +56,7 @@ func benchStore(b *testing.B, name string, build func(*store.Store)) *store.Stor
 	return s
 }
 
-func importGenerated(b *testing.B, s *store.Store, ref string, spec junitgen.Spec) {
+func importGenerated(b *testing.B, s store.Store, ref string, spec junitgen.Spec) {
 	var buf bytes.Buffer
 	if _, err := junitgen.Write(&buf, spec); err != nil {
 		b.Fatal(err)
@@ -67,16 +68,16 @@ func importGenerated(b *testing.B, s *store.Store, ref string, spec junitgen.Spe
 
 // bigPair: two jobs of 1,000,000 tests with independent failures (3% failed, 0.5%
 // errors, 1% skipped each): about 33,000 regressions, as many fixed.
-func bigPair(b *testing.B) *store.Store {
-	return benchStore(b, "big", func(s *store.Store) {
+func bigPair(b *testing.B) store.Store {
+	return benchStore(b, "big", func(s store.Store) {
 		importGenerated(b, s, "7.0/vpn/1", junitgen.Spec{Cases: 1_000_000, Seed: 1})
 		importGenerated(b, s, "7.0/vpn/2", junitgen.Spec{Cases: 1_000_000, Seed: 2})
 	})
 }
 
 // longModule: 500 jobs of 200 tests.
-func longModule(b *testing.B) *store.Store {
-	return benchStore(b, "long", func(s *store.Store) {
+func longModule(b *testing.B) store.Store {
+	return benchStore(b, "long", func(s store.Store) {
 		for n := 1; n <= 500; n++ {
 			importGenerated(b, s, "7.0/ike/"+itoa(n), junitgen.Spec{Cases: 200, CasesPerClass: 20, Seed: uint64(n), FailureRate: 0.1})
 		}

@@ -18,7 +18,7 @@ import (
 
 // Store is what the analysis reads.
 type Store interface {
-	States(ctx context.Context, job core.JobRef) (*store.StateReader, error)
+	States(ctx context.Context, job core.JobRef) (store.StateReader, error)
 	TestNames(ctx context.Context, keys []int64) (map[int64]core.TestID, error)
 	TestKey(ctx context.Context, id core.TestID) (int64, error)
 	Messages(ctx context.Context, job core.JobRef, seqs []uint32) (map[uint32]string, error)

@@ -130,7 +130,7 @@ func score(states []store.TestState) (FlakyTest, bool) {
 type headItem struct {
 	state  store.TestState
 	job    int
-	reader *store.StateReader
+	reader store.StateReader
 }
 
 // stateHeap orders the readers' current states by key, then by job.

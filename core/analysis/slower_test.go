@@ -10,7 +10,7 @@ import (
 
 // timedJob writes one job of module: runs maps a test name (class vpn.T) to
 // "STATUS:SECONDS" ("P:0.5", "F:3", "S:0"); missing tests are absent.
-func timedJob(t *testing.T, s *store.Store, job string, runs map[string]string) {
+func timedJob(t *testing.T, s store.Store, job string, runs map[string]string) {
 	t.Helper()
 	var rs []core.Result
 	for _, name := range []string{"steady", "slowed", "noisy", "oldslow", "failing", "skipped", "newcomer", "fewruns", "flakypass", "small"} {

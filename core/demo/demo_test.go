@@ -11,11 +11,12 @@ import (
 	"github.com/regtracker/regtracker/core/analysis"
 	"github.com/regtracker/regtracker/core/demo"
 	"github.com/regtracker/regtracker/core/store"
+	"github.com/regtracker/regtracker/core/store/sqlite"
 )
 
-func fill(t *testing.T) (*store.Store, []core.Job) {
+func fill(t *testing.T) (store.Store, []core.Job) {
 	t.Helper()
-	s, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "demo.db"))
+	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "demo.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

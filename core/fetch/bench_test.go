@@ -12,7 +12,7 @@ import (
 	"github.com/regtracker/regtracker/core/jenkins/jenkinstest"
 	"github.com/regtracker/regtracker/core/junit/junitgen"
 	"github.com/regtracker/regtracker/core/monitor"
-	"github.com/regtracker/regtracker/core/store"
+	"github.com/regtracker/regtracker/core/store/sqlite"
 )
 
 // BenchmarkFetch1M downloads a 1,000,000-case artifact (about 155 MB) from a loopback
@@ -44,7 +44,7 @@ func BenchmarkFetch1M(b *testing.B) {
 	var cases int64
 	for i := 0; b.Loop(); i++ {
 		b.StopTimer()
-		st, err := store.Open(context.Background(), filepath.Join(dir, "db", string(rune('a'+i)), "t.db"))
+		st, err := sqlite.Open(context.Background(), filepath.Join(dir, "db", string(rune('a'+i)), "t.db"))
 		if err != nil {
 			b.Fatal(err)
 		}

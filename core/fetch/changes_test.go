@@ -11,7 +11,7 @@ import (
 	"github.com/regtracker/regtracker/core/fetch"
 	"github.com/regtracker/regtracker/core/jenkins"
 	"github.com/regtracker/regtracker/core/jenkins/jenkinstest"
-	"github.com/regtracker/regtracker/core/store"
+	"github.com/regtracker/regtracker/core/store/sqlite"
 )
 
 // TestChangesFromJenkinsChangeSets: builds 1-5 with change sets, imported one at a time
@@ -43,7 +43,7 @@ func TestChangesFromJenkinsChangeSets(t *testing.T) {
 		t.Fatal(err)
 	}
 	cache := &jenkins.Cache{Dir: t.TempDir(), Limit: 1 << 30}
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "c.db"))
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "c.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

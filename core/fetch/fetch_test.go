@@ -16,6 +16,7 @@ import (
 	"github.com/regtracker/regtracker/core/jenkins/jenkinstest"
 	"github.com/regtracker/regtracker/core/junit/junitgen"
 	"github.com/regtracker/regtracker/core/store"
+	"github.com/regtracker/regtracker/core/store/sqlite"
 )
 
 var ctx = context.Background()
@@ -52,7 +53,7 @@ type setup struct {
 	srv    *jenkinstest.Server
 	client *jenkins.Client
 	cache  *jenkins.Cache
-	st     *store.Store
+	st     store.Store
 	want   map[int64]core.Counts
 }
 
@@ -87,7 +88,7 @@ func newSetup(t *testing.T) *setup {
 		t.Fatal(err)
 	}
 	s.cache = &jenkins.Cache{Dir: t.TempDir(), Limit: 1 << 30}
-	s.st, err = store.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
+	s.st, err = sqlite.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -61,7 +61,7 @@ func domResults(s domSuite, out []core.Result) []core.Result {
 	return out
 }
 
-func importDOM(ctx context.Context, st *store.Store, path string, ref core.JobRef) (core.Job, error) {
+func importDOM(ctx context.Context, st store.Store, path string, ref core.JobRef) (core.Job, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return core.Job{}, err

@@ -13,6 +13,7 @@ import (
 	"github.com/regtracker/regtracker/core/junit/junitgen"
 	"github.com/regtracker/regtracker/core/monitor"
 	"github.com/regtracker/regtracker/core/store"
+	"github.com/regtracker/regtracker/core/store/sqlite"
 )
 
 // generated reports are written once per test binary and shared by benchmarks.
@@ -60,9 +61,9 @@ func TestMain(m *testing.M) {
 }
 
 // importFunc imports the report at path into a job of st.
-type importFunc func(ctx context.Context, st *store.Store, path string, ref core.JobRef) (core.Job, error)
+type importFunc func(ctx context.Context, st store.Store, path string, ref core.JobRef) (core.Job, error)
 
-func streaming(ctx context.Context, st *store.Store, path string, ref core.JobRef) (core.Job, error) {
+func streaming(ctx context.Context, st store.Store, path string, ref core.JobRef) (core.Job, error) {
 	return importer.Import(ctx, st, []string{path}, importer.Options{Job: ref})
 }
 
@@ -86,7 +87,7 @@ func benchmarkImport(b *testing.B, path string, fn importFunc) {
 	var cases int64
 	for b.Loop() {
 		b.StopTimer()
-		st, err := store.Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"))
+		st, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"))
 		if err != nil {
 			b.Fatal(err)
 		}

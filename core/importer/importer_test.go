@@ -17,13 +17,14 @@ import (
 	"github.com/regtracker/regtracker/core/importer"
 	"github.com/regtracker/regtracker/core/junit/junitgen"
 	"github.com/regtracker/regtracker/core/store"
+	"github.com/regtracker/regtracker/core/store/sqlite"
 )
 
 var ctx = context.Background()
 
-func openStore(t *testing.T) *store.Store {
+func openStore(t *testing.T) store.Store {
 	t.Helper()
-	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +74,7 @@ func sameCounts(t *testing.T, got, want core.Counts) {
 	}
 }
 
-func noJobs(t *testing.T, s *store.Store) {
+func noJobs(t *testing.T, s store.Store) {
 	t.Helper()
 	jobs, err := s.Jobs(ctx, nil)
 	if err != nil {
@@ -308,7 +309,7 @@ func TestTwoStoresOnOneFile(t *testing.T) {
 	errs := make([]error, 2)
 	for i := range 2 {
 		wg.Go(func() {
-			s, err := store.Open(ctx, path)
+			s, err := sqlite.Open(ctx, path)
 			if err != nil {
 				errs[i] = err
 				return
@@ -323,7 +324,7 @@ func TestTwoStoresOnOneFile(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	s, _ := store.Open(ctx, path)
+	s, _ := sqlite.Open(ctx, path)
 	defer s.Close()
 	jobs, _ := s.Jobs(ctx, nil)
 	if len(jobs) != 2 {

@@ -1,46 +1,192 @@
-// Package store keeps releases, modules, jobs and their results in a local SQLite file
-// (modernc.org/sqlite, pure Go). The schema comes from embedded, versioned migrations;
-// the database runs in WAL mode so readers are never blocked, with a single writer per
-// process and a busy timeout between processes. All SQL of the project lives here.
+// Package store is the contract between regtracker and where it keeps its history:
+// the Store interface every backend implements (core/store/sqlite, a local file), the
+// types its methods take and give, and where the app's database lives by default.
 //
-// A job's results are not rows: they are compressed column chunks (chunks.go), its
-// tests' states sorted chunks (states.go), and test names blocks per class (names.go),
-// so that a result costs a few bytes and a job's results are read in milliseconds.
+// A backend keeps releases, modules and jobs with their results, test states, texts,
+// known issues and commits; writes one job in one transaction (nothing of it is visible
+// before Commit, nothing is left after Rollback or a crash); and keeps its SQL to itself.
 package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
-	"sync"
 	"time"
 
-	"modernc.org/sqlite"
-	sqlite3 "modernc.org/sqlite/lib"
+	"github.com/regtracker/regtracker/core"
 )
 
-// busyTimeout is how long one statement waits for another process's write lock.
-const busyTimeout = 5 * time.Second
+// Store is a regtracker history. It is safe for concurrent use.
+type Store interface {
+	// Path names where the history is (a file, a server), for people.
+	Path() string
+	Close() error
 
-// pageSize is the page size of new databases.
-const pageSize = 16384
+	// BeginJob starts writing one job; see core.JobWriter.
+	BeginJob(ctx context.Context, ref core.JobRef, opts core.WriteOptions) (core.JobWriter, error)
+	// RecordFailure keeps an import that failed, for diagnostics.
+	RecordFailure(ctx context.Context, job core.JobRef, source string, failure error) error
+	RecentFailures(ctx context.Context, n int) ([]ImportFailure, error)
 
-// Store is an open regtracker database. It is safe for concurrent use; writes are
-// serialized.
-type Store struct {
-	db   *sql.DB
-	path string
-	// writer is a one-slot semaphore: the process's single writer. Imports hold it for
-	// their whole transaction; waiting for it honours the caller's context.
-	writer chan struct{}
+	// Jobs lists every job, or those of module, by release, module and number.
+	Jobs(ctx context.Context, module *core.ModuleRef) ([]core.Job, error)
+	// Job returns one job; an error wrapping core.ErrNotFound when there is none.
+	Job(ctx context.Context, ref core.JobRef) (core.Job, error)
+	LastNumber(ctx context.Context, module core.ModuleRef) (int64, error)
+	// Base and Next are the module's jobs numbered just below and just above job.
+	Base(ctx context.Context, job core.JobRef) (core.JobRef, bool, error)
+	Next(ctx context.Context, job core.JobRef) (core.JobRef, bool, error)
 
-	viewMu sync.Mutex
-	view   *jobView // see ResultIDs
+	// Results are a job's results in report order, texts included.
+	Results(ctx context.Context, ref core.JobRef) ([]core.Result, error)
+	// ResultIDs, ResultRows and ResultDetail serve the results table: positions of the
+	// results passing a filter, in an order; rows of positions; one result whole.
+	ResultIDs(ctx context.Context, job core.JobRef, f ResultFilter, order ResultOrder, desc bool) ([]uint32, error)
+	ResultRows(ctx context.Context, job core.JobRef, seqs []uint32) ([]ResultRow, error)
+	ResultDetail(ctx context.Context, job core.JobRef, seq uint32) (core.Result, error)
+	// Messages are the failure messages of the results at positions seqs of job.
+	Messages(ctx context.Context, job core.JobRef, seqs []uint32) (map[uint32]string, error)
+
+	// States reads a job's test states in key order; TimedStates gives them whole, each
+	// with its deciding occurrence's duration.
+	States(ctx context.Context, job core.JobRef) (StateReader, error)
+	TimedStates(ctx context.Context, job core.JobRef) ([]TimedState, error)
+	// TestNames names test keys; TestKey finds one's key (core.ErrNotFound: never seen).
+	TestNames(ctx context.Context, keys []int64) (map[int64]core.TestID, error)
+	TestKey(ctx context.Context, id core.TestID) (int64, error)
+	// TestHistory is the state of test key in every job of module, by number.
+	TestHistory(ctx context.Context, module core.ModuleRef, key int64) ([]JobTestState, error)
+
+	// JobsWithDiffs and SetDiffCounts keep each job's regressions and fixed counts
+	// against its base, for trends.
+	JobsWithDiffs(ctx context.Context, module core.ModuleRef) ([]core.Job, []DiffCounts, error)
+	SetDiffCounts(ctx context.Context, job core.JobRef, base *core.JobRef, regressions, fixed int64, knownSet string) error
+
+	// Known issues of a module (or of all, module nil), oldest first.
+	KnownIssues(ctx context.Context, module *core.ModuleRef) ([]core.KnownIssue, error)
+	AddKnownIssue(ctx context.Context, k core.KnownIssue) (core.KnownIssue, error)
+	RemoveKnownIssue(ctx context.Context, id int64) (core.KnownIssue, error)
+
+	// Commits are those that entered with the jobs of module numbered in (after, upTo],
+	// newest job first; PreviousRevision the last revision below number; ModuleRepo the
+	// git clone remembered for a module.
+	Commits(ctx context.Context, module core.ModuleRef, after, upTo int64) ([]JobCommits, error)
+	PreviousRevision(ctx context.Context, module core.ModuleRef, number int64) (string, error)
+	ModuleRepo(ctx context.Context, module core.ModuleRef) (string, error)
+	SetModuleRepo(ctx context.Context, module core.ModuleRef, repo string) error
+
+	// IntegrityCheck lists what is damaged (nil: sound); Info describes the storage
+	// with the largest jobs.
+	IntegrityCheck(ctx context.Context) ([]string, error)
+	Info(ctx context.Context, largest int) (FileInfo, error)
+}
+
+// StateReader reads one job's test states in key order. Next's ok is false at the end
+// or on an error (see Err). The caller must Close it.
+type StateReader interface {
+	Next() (TestState, bool)
+	Err() error
+	Close() error
+}
+
+// TestState is one test identity's state in one job: its worst status over the job's
+// occurrences, whether any carried a flaky mark, and which occurrence decided it.
+type TestState struct {
+	Key    int64 // the test's key; TestNames turns keys into identities
+	Status core.Status
+	// Flaky: some occurrence carried a Surefire flaky mark.
+	Flaky bool
+	// Seq is the position in the job of the occurrence that decided Status.
+	Seq uint32
+}
+
+// TimedState is a test's state in a job with the duration of the occurrence that
+// decided it.
+type TimedState struct {
+	TestState
+	Duration float64 // seconds
+}
+
+// ResultRow is one result as the results table shows it.
+type ResultRow struct {
+	Seq      uint32 // the result's position in its job, for ResultDetail
+	Test     core.TestID
+	Status   core.Status
+	Flaky    bool
+	Duration float64
+	Message  string
+}
+
+// ResultOrder is how ResultIDs sorts.
+type ResultOrder int
+
+const (
+	ByReport ResultOrder = iota
+	ByName
+	ByStatus // worst first
+	ByDuration
+)
+
+// ResultFilter narrows ResultIDs: Name is a case-insensitive substring of
+// "CLASSNAME::NAME"; Statuses, when not empty, the statuses kept.
+type ResultFilter struct {
+	Name     string
+	Statuses []core.Status
+}
+
+// RunInfo is what a result row adds to a test's state: its duration and message.
+type RunInfo struct {
+	Duration float64
+	Message  string
+}
+
+// JobTestState is one test's state in one job of a module, for its history.
+type JobTestState struct {
+	Job     core.Job
+	State   TestState
+	Present bool // the job ran the test
+	RunInfo      // of the occurrence that decided the state, when present
+}
+
+// DiffCounts are a job's stored regressions and fixed counts against its base.
+type DiffCounts struct {
+	Regressions, Fixed int64
+	// Current: computed against the job's present base (false when never computed, or
+	// when a job imported or replaced since changed the base).
+	Current bool
+	// KnownSet names the known issues left out of Regressions (see SetDiffCounts).
+	KnownSet string
+}
+
+// JobCommits are the commits that entered with one job.
+type JobCommits struct {
+	Job     core.JobRef
+	Commits []core.Commit // newest first
+}
+
+// ImportFailure is an import that failed or was cancelled.
+type ImportFailure struct {
+	At     time.Time
+	Job    string
+	Source string
+	Error  string
+}
+
+// FileInfo is what the database looks like on disk and to SQLite.
+type FileInfo struct {
+	Path          string
+	Bytes         int64 // the database file
+	WALBytes      int64 // its write-ahead log
+	JournalMode   string
+	PageSize      int64
+	PageCount     int64
+	FreelistCount int64
+	SchemaVersion int
+	// Integrity lists what integrity_check found; empty when the file is sound.
+	Integrity []string
+	Largest   []core.Job // the jobs with the most results
 }
 
 // DefaultPath is the database the desktop app and the command line use when none is
@@ -70,198 +216,4 @@ func dataDir() (string, error) {
 		return "", err
 	}
 	return filepath.Join(home, ".local", "share"), nil
-}
-
-// Open opens the database at path, creating it and its directory if needed, and brings
-// its schema up to date.
-func Open(ctx context.Context, path string) (*Store, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("creating the database directory: %w", err)
-	}
-	q := url.Values{}
-	for _, p := range []string{
-		fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()),
-		"synchronous(NORMAL)",
-		"foreign_keys(1)",
-	} {
-		q.Add("_pragma", p)
-	}
-	db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(path)+"?"+q.Encode())
-	if err != nil {
-		return nil, fmt.Errorf("opening %s: %w", path, err)
-	}
-	s := &Store{db: db, path: path, writer: make(chan struct{}, 1)}
-	if err := s.init(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("opening %s: %w", path, err)
-	}
-	return s, nil
-}
-
-func (s *Store) init(ctx context.Context) error {
-	conn, release, err := s.lockWriter(ctx)
-	if err != nil {
-		return err
-	}
-	defer release()
-	// A new file gets large pages (fewer B-tree levels and page writes for bulk
-	// imports); the page size can only be set before WAL is switched on. WAL then
-	// persists in the file for every connection.
-	var pages int
-	if err := conn.QueryRowContext(ctx, "PRAGMA page_count").Scan(&pages); err != nil {
-		return describe(err)
-	}
-	if pages == 0 {
-		if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA page_size = %d", pageSize)); err != nil {
-			return describe(err)
-		}
-	}
-	// Switching to WAL needs the file to itself for a moment; another process opening
-	// it at the same time makes it busy without waiting, so wait here.
-	var mode string
-	err = retryBusy(ctx, func() error {
-		return conn.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode)
-	})
-	if err != nil {
-		return describe(err)
-	}
-	if mode != "wal" {
-		return fmt.Errorf("the database is in %s journal mode and cannot switch to WAL", mode)
-	}
-	var before int
-	if err := conn.QueryRowContext(ctx, "PRAGMA user_version").Scan(&before); err != nil {
-		return describe(err)
-	}
-	if err := migrate(ctx, conn); err != nil {
-		return describe(err)
-	}
-	if before > 0 && before < 4 {
-		return describe(compactAfterMigration(ctx, conn))
-	}
-	return nil
-}
-
-// compactAfterMigration gives the file's free pages back to the file system when more
-// than a quarter of it is free, as after migration 0004 dropped the row layout's tables
-// (a database of two 1M-result jobs: 148 MB before, 163 MB after the migration alone, 53
-// MB compacted). VACUUM rewrites the file in one transaction: interrupted, it loses
-// nothing, and the migration stays done.
-func compactAfterMigration(ctx context.Context, conn *sql.Conn) error {
-	var free, pages int64
-	if err := conn.QueryRowContext(ctx, "PRAGMA freelist_count").Scan(&free); err != nil {
-		return err
-	}
-	if err := conn.QueryRowContext(ctx, "PRAGMA page_count").Scan(&pages); err != nil {
-		return err
-	}
-	if free*4 < pages {
-		return nil
-	}
-	_, err := conn.ExecContext(ctx, "VACUUM")
-	return err
-}
-
-// Path is the database file.
-func (s *Store) Path() string { return s.path }
-
-// Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
-
-// lockWriter takes the process's writer slot and a connection for it.
-func (s *Store) lockWriter(ctx context.Context) (*sql.Conn, func(), error) {
-	select {
-	case s.writer <- struct{}{}:
-	case <-ctx.Done():
-		return nil, nil, ctx.Err()
-	}
-	conn, err := s.db.Conn(ctx)
-	if err != nil {
-		<-s.writer
-		return nil, nil, describe(err)
-	}
-	return conn, func() { conn.Close(); <-s.writer }, nil
-}
-
-// beginWrite starts a write transaction on conn, waiting for another process's writer
-// for as long as ctx allows.
-func beginWrite(ctx context.Context, conn *sql.Conn) error {
-	for {
-		_, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE")
-		if err == nil || !isBusy(err) {
-			return describe(err)
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
-}
-
-// retryBusy runs fn until it does not fail with SQLITE_BUSY, for up to busyTimeout.
-func retryBusy(ctx context.Context, fn func() error) error {
-	deadline := time.Now().Add(busyTimeout)
-	for {
-		err := fn()
-		if err == nil || !isBusy(err) || time.Now().After(deadline) {
-			return err
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
-}
-
-// rollback ends a write transaction whatever state ctx is in.
-func rollback(conn *sql.Conn) {
-	conn.ExecContext(context.Background(), "ROLLBACK")
-}
-
-// inWriteTx runs fn in a write transaction on conn.
-func inWriteTx(ctx context.Context, conn *sql.Conn, fn func() error) error {
-	if err := beginWrite(ctx, conn); err != nil {
-		return err
-	}
-	if err := fn(); err != nil {
-		rollback(conn)
-		return err
-	}
-	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
-		rollback(conn)
-		return describe(err)
-	}
-	return nil
-}
-
-func sqliteCode(err error) int {
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		return se.Code()
-	}
-	return 0
-}
-
-func isBusy(err error) bool {
-	c := sqliteCode(err) & 0xff
-	return c == sqlite3.SQLITE_BUSY || c == sqlite3.SQLITE_LOCKED
-}
-
-// describe turns SQLite errors a user can act on into sentences that say what to do.
-func describe(err error) error {
-	if err == nil {
-		return nil
-	}
-	switch sqliteCode(err) & 0xff {
-	case sqlite3.SQLITE_FULL:
-		return fmt.Errorf("the disk is full: free some space and try again: %w", err)
-	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
-		return fmt.Errorf("the database is locked by another program (another regtracker importing?): %w", err)
-	case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_CANTOPEN:
-		return fmt.Errorf("the database cannot be written: check the file's permissions: %w", err)
-	case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB:
-		return fmt.Errorf("the database file is damaged or is not a regtracker database: %w", err)
-	}
-	return err
 }

@@ -14,6 +14,7 @@ import (
 	"syscall"
 
 	"github.com/regtracker/regtracker/core/store"
+	"github.com/regtracker/regtracker/core/store/sqlite"
 )
 
 // Exit codes.
@@ -180,12 +181,12 @@ func (f *flags) dbPath() (string, error) {
 }
 
 // open opens the database the flags name.
-func (f *flags) open(ctx context.Context) (*store.Store, error) {
+func (f *flags) open(ctx context.Context) (store.Store, error) {
 	path, err := f.dbPath()
 	if err != nil {
 		return nil, err
 	}
-	return store.Open(ctx, path)
+	return sqlite.Open(ctx, path)
 }
 
 // isTerminal reports whether w is a terminal, where progress can redraw one line.

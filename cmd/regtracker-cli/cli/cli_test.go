@@ -18,7 +18,7 @@ import (
 
 	"github.com/regtracker/regtracker/core/junit/junitgen"
 	"github.com/regtracker/regtracker/core/junit/junittest"
-	"github.com/regtracker/regtracker/core/store"
+	"github.com/regtracker/regtracker/core/store/sqlite"
 )
 
 // The test binary doubles as regtracker-cli for the tests that need a real process
@@ -240,7 +240,7 @@ func startImport(t *testing.T) (cmd *exec.Cmd, db string, stderr *lockedBuffer) 
 
 func checkOnlyFirstJob(t *testing.T, db string) {
 	t.Helper()
-	s, err := store.Open(context.Background(), db)
+	s, err := sqlite.Open(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}

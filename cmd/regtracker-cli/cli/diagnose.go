@@ -10,6 +10,7 @@ import (
 	"github.com/regtracker/regtracker/core/jenkins"
 	"github.com/regtracker/regtracker/core/monitor"
 	"github.com/regtracker/regtracker/core/store"
+	"github.com/regtracker/regtracker/core/store/sqlite"
 )
 
 // brokenStore stands for a database that cannot even be opened, so that the report
@@ -55,7 +56,7 @@ func runDiagnose(ctx context.Context, e *env, args []string) error {
 	var src monitor.DiagnoseStore
 	if _, statErr := os.Stat(path); statErr != nil {
 		src = brokenStore{path, fmt.Errorf("no database at this path: %w", statErr)}
-	} else if st, err := store.Open(ctx, path); err != nil {
+	} else if st, err := sqlite.Open(ctx, path); err != nil {
 		src = brokenStore{path, err}
 	} else {
 		defer st.Close()

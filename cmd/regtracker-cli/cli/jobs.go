@@ -189,7 +189,7 @@ func runJobs(ctx context.Context, e *env, args []string) error {
 // changesOf resolves revision in the module's git clone (repo, else the one remembered)
 // and reads the commits since the revision of the module's job before job: none for its
 // first job with a revision. Without a clone the revision is kept as given.
-func changesOf(ctx context.Context, st *store.Store, job core.JobRef, revision, repo string) (string, []core.Commit, error) {
+func changesOf(ctx context.Context, st store.Store, job core.JobRef, revision, repo string) (string, []core.Commit, error) {
 	if repo == "" {
 		var err error
 		if repo, err = st.ModuleRepo(ctx, job.ModuleRef); err != nil || repo == "" {

@@ -1,6 +1,6 @@
 //go:build rowfixture
 
-package store
+package sqlite
 
 import (
 	"os"
@@ -11,10 +11,12 @@ import (
 
 // TestWriteRowLayoutFixture writes testdata/rows-v3.db and its dump rows-v3.json (both
 // kept gzipped) for TestMigrationFromRowLayout. It was run with the row-layout code of
-// commit d50a45e, into which this file and dump_test.go were copied:
+// commit d50a45e, into which this file and dump_test.go were copied as they were before
+// the store became a contract and this package (commit 53b9db1, package store):
 //
 //	git worktree add /tmp/rows d50a45e
-//	cp core/store/fixture_test.go core/store/dump_test.go /tmp/rows/core/store/
+//	git show 53b9db1:core/store/fixture_test.go > /tmp/rows/core/store/fixture_test.go
+//	git show 53b9db1:core/store/dump_test.go > /tmp/rows/core/store/dump_test.go
 //	cd /tmp/rows && FIXTURE_DIR=$PWD/out go test -tags rowfixture -run TestWriteRowLayoutFixture ./core/store
 //	gzip -9 out/rows-v3.db out/rows-v3.json
 func TestWriteRowLayoutFixture(t *testing.T) {

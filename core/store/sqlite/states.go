@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"bufio"
@@ -14,21 +14,12 @@ import (
 	"slices"
 
 	"github.com/regtracker/regtracker/core"
+	"github.com/regtracker/regtracker/core/store"
 )
-
-// TestState is one test identity's state in one job (see the job_tests table).
-type TestState struct {
-	Key    int64 // the test's key; TestNames turns keys into identities
-	Status core.Status
-	// Flaky: some occurrence carried a Surefire flaky mark.
-	Flaky bool
-	// Seq is the position in the job of the occurrence that decided Status.
-	Seq uint32
-}
 
 // merge folds another occurrence of the same test into s: the worse status wins, and
 // on a tie the earlier occurrence.
-func (s *TestState) merge(o TestState) {
+func mergeState(s *store.TestState, o store.TestState) {
 	if o.Status > s.Status || (o.Status == s.Status && o.Seq < s.Seq) {
 		s.Status, s.Seq = o.Status, o.Seq
 	}
@@ -41,7 +32,7 @@ const chunkEntries = 1024
 // before, then the status, the flaky mark and the position's distance from the one
 // after the previous entry's (zigzag). In a job that runs its tests in the order they
 // were first seen, both distances are 1 and 0, so a chunk compresses to almost nothing.
-func appendState(buf []byte, prevKey, prevSeq int64, s TestState) []byte {
+func appendState(buf []byte, prevKey, prevSeq int64, s store.TestState) []byte {
 	buf = binary.AppendUvarint(buf, uint64(s.Key-prevKey))
 	d := int64(s.Seq) - prevSeq - 1
 	v := uint64(d<<1^d>>63)<<3 | uint64(s.Status&3)
@@ -52,7 +43,7 @@ func appendState(buf []byte, prevKey, prevSeq int64, s TestState) []byte {
 }
 
 // decodeStates appends the entries of one stored (compressed) chunk to out.
-func decodeStates(out []TestState, firstKey int64, data []byte, scratch *[]byte) ([]TestState, error) {
+func decodeStates(out []store.TestState, firstKey int64, data []byte, scratch *[]byte) ([]store.TestState, error) {
 	raw, err := decompress((*scratch)[:0], data, "job states")
 	if err != nil {
 		return out, err
@@ -73,7 +64,7 @@ func decodeStates(out []TestState, firstKey int64, data []byte, scratch *[]byte)
 		z := v >> 3
 		key += int64(d)
 		seq += 1 + (int64(z>>1) ^ -int64(z&1))
-		out = append(out, TestState{Key: key, Status: core.Status(v & 3), Flaky: v&4 != 0, Seq: uint32(seq)})
+		out = append(out, store.TestState{Key: key, Status: core.Status(v & 3), Flaky: v&4 != 0, Seq: uint32(seq)})
 	}
 	return out, nil
 }
@@ -82,20 +73,20 @@ func decodeStates(out []TestState, firstKey int64, data []byte, scratch *[]byte)
 // memory: runs of runEntries are sorted and, past the first, spilled to a temporary
 // file; finish merges them into sorted, deduplicated states.
 type stateBuilder struct {
-	run   []TestState
+	run   []store.TestState
 	spill *os.File
 	runs  []int64 // entries in each spilled run, in file order
 	// A full run is sorted and written by a goroutine while the next one fills (the
 	// writer's goroutine is the import's bottleneck); spilling is its result.
 	spilling chan error
-	spare    []TestState
+	spare    []store.TestState
 }
 
 // runEntries is how many states stay in memory (1 MiB) before a run is sorted and
 // spilled; a variable so that tests can make runs small.
 var runEntries = 1 << 16
 
-func (b *stateBuilder) add(s TestState) error {
+func (b *stateBuilder) add(s store.TestState) error {
 	if len(b.run) == runEntries {
 		if err := b.wait(); err != nil {
 			return err
@@ -119,14 +110,14 @@ func (b *stateBuilder) wait() error {
 	return err
 }
 
-func sortStates(run []TestState) {
-	slices.SortFunc(run, func(a, b TestState) int { return cmp.Compare(a.Key, b.Key) })
+func sortStates(run []store.TestState) {
+	slices.SortFunc(run, func(a, b store.TestState) int { return cmp.Compare(a.Key, b.Key) })
 }
 
 const spilledSize = 8 + 4 + 1
 
 // spillRun sorts run and appends it to the spill file.
-func (b *stateBuilder) spillRun(run []TestState) error {
+func (b *stateBuilder) spillRun(run []store.TestState) error {
 	defer func() { b.spare = run[:0] }()
 	if b.spill == nil {
 		f, err := os.CreateTemp("", "regtracker-states-*")
@@ -166,7 +157,7 @@ func (b *stateBuilder) close() {
 }
 
 // finish calls emit with every test's state in key order, each key once.
-func (b *stateBuilder) finish(emit func(TestState) error) error {
+func (b *stateBuilder) finish(emit func(store.TestState) error) error {
 	defer b.close()
 	if err := b.wait(); err != nil {
 		return err
@@ -187,7 +178,7 @@ func (b *stateBuilder) finish(emit func(TestState) error) error {
 		}
 	}
 	heap.Init(m)
-	var cur TestState
+	var cur store.TestState
 	have := false
 	for m.Len() > 0 {
 		top := &m.items[0]
@@ -202,7 +193,7 @@ func (b *stateBuilder) finish(emit func(TestState) error) error {
 		}
 		switch {
 		case have && s.Key == cur.Key:
-			cur.merge(s)
+			mergeState(&cur, s)
 		default:
 			if have {
 				if err := emit(cur); err != nil {
@@ -219,17 +210,17 @@ func (b *stateBuilder) finish(emit func(TestState) error) error {
 }
 
 type stateSource interface {
-	next() (TestState, bool, error)
+	next() (store.TestState, bool, error)
 }
 
 type sliceSource struct {
-	states []TestState
+	states []store.TestState
 	i      int
 }
 
-func (s *sliceSource) next() (TestState, bool, error) {
+func (s *sliceSource) next() (store.TestState, bool, error) {
 	if s.i == len(s.states) {
-		return TestState{}, false, nil
+		return store.TestState{}, false, nil
 	}
 	s.i++
 	return s.states[s.i-1], true, nil
@@ -237,14 +228,14 @@ func (s *sliceSource) next() (TestState, bool, error) {
 
 type fileSource struct{ r *bufio.Reader }
 
-func (f *fileSource) next() (TestState, bool, error) {
+func (f *fileSource) next() (store.TestState, bool, error) {
 	var rec [spilledSize]byte
 	if _, err := io.ReadFull(f.r, rec[:]); err == io.EOF {
-		return TestState{}, false, nil
+		return store.TestState{}, false, nil
 	} else if err != nil {
-		return TestState{}, false, fmt.Errorf("sorting the job's tests: %w", err)
+		return store.TestState{}, false, fmt.Errorf("sorting the job's tests: %w", err)
 	}
-	return TestState{
+	return store.TestState{
 		Key:    int64(binary.LittleEndian.Uint64(rec[:8])),
 		Seq:    binary.LittleEndian.Uint32(rec[8:12]),
 		Status: core.Status(rec[12] & 3),
@@ -253,7 +244,7 @@ func (f *fileSource) next() (TestState, bool, error) {
 }
 
 type mergeItem struct {
-	state TestState
+	state store.TestState
 	src   stateSource
 }
 
@@ -296,7 +287,7 @@ func (w *JobWriter) writeStates(ctx context.Context) (int64, error) {
 		buf, entries = buf[:0], 0
 		return nil
 	}
-	err = w.states.finish(func(s TestState) error {
+	err = w.states.finish(func(s store.TestState) error {
 		if entries == chunkEntries {
 			if err := flush(); err != nil {
 				return err
@@ -319,10 +310,10 @@ func (w *JobWriter) writeStates(ctx context.Context) (int64, error) {
 	return total, err
 }
 
-// StateReader reads one job's test states in key order, a chunk at a time.
-type StateReader struct {
+// stateReader reads one job's test states in key order, a chunk at a time.
+type stateReader struct {
 	rows  *sql.Rows
-	buf   []TestState
+	buf   []store.TestState
 	raw   []byte
 	i     int
 	err   error
@@ -330,7 +321,11 @@ type StateReader struct {
 }
 
 // States opens a reader over the states of job. The caller must Close it.
-func (s *Store) States(ctx context.Context, job core.JobRef) (*StateReader, error) {
+func (s *Store) States(ctx context.Context, job core.JobRef) (store.StateReader, error) {
+	return s.states(ctx, job)
+}
+
+func (s *Store) states(ctx context.Context, job core.JobRef) (*stateReader, error) {
 	id, count, err := s.jobID(ctx, job)
 	if err != nil {
 		return nil, err
@@ -339,19 +334,19 @@ func (s *Store) States(ctx context.Context, job core.JobRef) (*StateReader, erro
 	if err != nil {
 		return nil, describe(err)
 	}
-	return &StateReader{rows: rows, Count: count}, nil
+	return &stateReader{rows: rows, Count: count}, nil
 }
 
 // Next returns the next state; ok is false at the end or on an error (see Err).
-func (r *StateReader) Next() (TestState, bool) {
+func (r *stateReader) Next() (store.TestState, bool) {
 	for r.i == len(r.buf) {
 		if r.err != nil || !r.rows.Next() {
-			return TestState{}, false
+			return store.TestState{}, false
 		}
 		var first int64
 		var data []byte
 		if r.err = r.rows.Scan(&first, &data); r.err != nil {
-			return TestState{}, false
+			return store.TestState{}, false
 		}
 		r.buf, r.err = decodeStates(r.buf[:0], first, data, &r.raw)
 		r.i = 0
@@ -361,7 +356,7 @@ func (r *StateReader) Next() (TestState, bool) {
 }
 
 // Err is the error that ended reading, if any.
-func (r *StateReader) Err() error {
+func (r *stateReader) Err() error {
 	if r.err != nil {
 		return r.err
 	}
@@ -369,7 +364,7 @@ func (r *StateReader) Err() error {
 }
 
 // Close releases the reader.
-func (r *StateReader) Close() error { return r.rows.Close() }
+func (r *stateReader) Close() error { return r.rows.Close() }
 
 // jobID returns a job's row id and its number of distinct tests.
 func (s *Store) jobID(ctx context.Context, job core.JobRef) (id, identities int64, err error) {
@@ -382,17 +377,10 @@ func (s *Store) jobID(ctx context.Context, job core.JobRef) (id, identities int6
 	return id, identities, describe(err)
 }
 
-// TimedState is a test's state in a job with the duration of the occurrence that
-// decided it.
-type TimedState struct {
-	TestState
-	Duration float64 // seconds
-}
-
 // TimedStates returns the states of job in key order, each with its deciding
 // occurrence's duration.
-func (s *Store) TimedStates(ctx context.Context, job core.JobRef) ([]TimedState, error) {
-	r, err := s.States(ctx, job)
+func (s *Store) TimedStates(ctx context.Context, job core.JobRef) ([]store.TimedState, error) {
+	r, err := s.states(ctx, job)
 	if err != nil {
 		return nil, err
 	}
@@ -405,9 +393,9 @@ func (s *Store) TimedStates(ctx context.Context, job core.JobRef) ([]TimedState,
 	if err != nil {
 		return nil, err
 	}
-	out := make([]TimedState, 0, r.Count)
+	out := make([]store.TimedState, 0, r.Count)
 	for st, ok := r.Next(); ok; st, ok = r.Next() {
-		ts := TimedState{TestState: st}
+		ts := store.TimedState{TestState: st}
 		if int(st.Seq) < cols.len() {
 			ts.Duration = cols.seconds(int(st.Seq))
 		}

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -7,20 +7,13 @@ import (
 	"time"
 
 	"github.com/regtracker/regtracker/core"
+	"github.com/regtracker/regtracker/core/store"
 )
-
-// ImportFailure is an import that failed or was cancelled.
-type ImportFailure struct {
-	At     time.Time
-	Job    string
-	Source string
-	Error  string
-}
 
 // RecordFailure keeps a failed import of job for diagnostics; the store keeps the latest
 // 1,000.
 func (s *Store) RecordFailure(ctx context.Context, job core.JobRef, source string, failure error) error {
-	f := ImportFailure{At: time.Now(), Job: job.String(), Source: source, Error: failure.Error()}
+	f := store.ImportFailure{At: time.Now(), Job: job.String(), Source: source, Error: failure.Error()}
 	conn, release, err := s.lockWriter(ctx)
 	if err != nil {
 		return err
@@ -37,10 +30,10 @@ func (s *Store) RecordFailure(ctx context.Context, job core.JobRef, source strin
 }
 
 // RecentFailures returns the latest failed imports, newest first.
-func (s *Store) RecentFailures(ctx context.Context, n int) ([]ImportFailure, error) {
-	var out []ImportFailure
+func (s *Store) RecentFailures(ctx context.Context, n int) ([]store.ImportFailure, error) {
+	var out []store.ImportFailure
 	err := s.queryEach(ctx, func(rows *sql.Rows) error {
-		var f ImportFailure
+		var f store.ImportFailure
 		var at string
 		if err := rows.Scan(&at, &f.Job, &f.Source, &f.Error); err != nil {
 			return err
@@ -52,24 +45,9 @@ func (s *Store) RecentFailures(ctx context.Context, n int) ([]ImportFailure, err
 	return out, err
 }
 
-// FileInfo is what the database looks like on disk and to SQLite.
-type FileInfo struct {
-	Path          string
-	Bytes         int64 // the database file
-	WALBytes      int64 // its write-ahead log
-	JournalMode   string
-	PageSize      int64
-	PageCount     int64
-	FreelistCount int64
-	SchemaVersion int
-	// Integrity lists what integrity_check found; empty when the file is sound.
-	Integrity []string
-	Largest   []core.Job // the jobs with the most results
-}
-
 // Info reads the database's file and page figures and runs integrity_check.
-func (s *Store) Info(ctx context.Context, largest int) (FileInfo, error) {
-	fi := FileInfo{Path: s.path}
+func (s *Store) Info(ctx context.Context, largest int) (store.FileInfo, error) {
+	fi := store.FileInfo{Path: s.path}
 	if st, err := os.Stat(s.path); err == nil {
 		fi.Bytes = st.Size()
 	}

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"math"
@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/regtracker/regtracker/core"
+	"github.com/regtracker/regtracker/core/store"
 )
 
 func TestDurationScale(t *testing.T) {
@@ -132,7 +133,7 @@ func FuzzResultChunk(f *testing.F) {
 }
 
 func TestStateChunkRoundTrip(t *testing.T) {
-	states := []TestState{
+	states := []store.TestState{
 		{Key: 1 << 32, Seq: 0}, {Key: 1<<32 | 1, Seq: 1, Status: core.Failed}, {Key: 1<<32 | 5, Seq: 900, Flaky: true},
 		{Key: 2 << 32, Seq: 2, Status: core.Skipped}, {Key: 7 << 32, Seq: math.MaxUint32 - 1, Status: core.Error},
 	}

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/regtracker/regtracker/core"
+	"github.com/regtracker/regtracker/core/store"
 )
 
 var ctx = context.Background()
@@ -287,7 +288,7 @@ func TestResultIDsRowsAndDetail(t *testing.T) {
 	s := openTemp(t)
 	r := ref("7.0", "vpn", 1)
 	writeJob(t, s, r, core.WriteOptions{}, sample)
-	all, err := s.ResultIDs(ctx, r, ResultFilter{}, ByReport, false)
+	all, err := s.ResultIDs(ctx, r, store.ResultFilter{}, store.ByReport, false)
 	if err != nil || len(all) != len(sample) {
 		t.Fatalf("%v %v", all, err)
 	}
@@ -303,16 +304,16 @@ func TestResultIDsRowsAndDetail(t *testing.T) {
 		return out
 	}
 	for _, c := range []struct {
-		f     ResultFilter
-		order ResultOrder
+		f     store.ResultFilter
+		order store.ResultOrder
 		desc  bool
 		want  []string
 	}{
-		{ResultFilter{}, ByReport, false, []string{"connects:passed", "rekeys:failed", "rekeys:passed", "ipv6:skipped", "metric:error"}},
-		{ResultFilter{Name: "REKEY"}, ByReport, false, []string{"rekeys:failed", "rekeys:passed"}},
-		{ResultFilter{Name: "routetest::"}, ByName, false, []string{"ipv6:skipped", "metric:error"}},
-		{ResultFilter{Statuses: []core.Status{core.Failed, core.Error}}, ByStatus, false, []string{"rekeys:failed", "metric:error"}},
-		{ResultFilter{}, ByDuration, true, []string{"rekeys:failed", "connects:passed", "rekeys:passed", "ipv6:skipped", "metric:error"}},
+		{store.ResultFilter{}, store.ByReport, false, []string{"connects:passed", "rekeys:failed", "rekeys:passed", "ipv6:skipped", "metric:error"}},
+		{store.ResultFilter{Name: "REKEY"}, store.ByReport, false, []string{"rekeys:failed", "rekeys:passed"}},
+		{store.ResultFilter{Name: "routetest::"}, store.ByName, false, []string{"ipv6:skipped", "metric:error"}},
+		{store.ResultFilter{Statuses: []core.Status{core.Failed, core.Error}}, store.ByStatus, false, []string{"rekeys:failed", "metric:error"}},
+		{store.ResultFilter{}, store.ByDuration, true, []string{"rekeys:failed", "connects:passed", "rekeys:passed", "ipv6:skipped", "metric:error"}},
 	} {
 		ids, err := s.ResultIDs(ctx, r, c.f, c.order, c.desc)
 		if err != nil {

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"cmp"
@@ -7,16 +7,17 @@ import (
 	"testing"
 
 	"github.com/regtracker/regtracker/core"
+	"github.com/regtracker/regtracker/core/store"
 )
 
-func readStates(t *testing.T, s *Store, r core.JobRef) []TestState {
+func readStates(t *testing.T, s *Store, r core.JobRef) []store.TestState {
 	t.Helper()
 	rd, err := s.States(ctx, r)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rd.Close()
-	var out []TestState
+	var out []store.TestState
 	for {
 		st, ok := rd.Next()
 		if !ok {
@@ -54,18 +55,18 @@ func TestStatesAreWorstPerIdentity(t *testing.T) {
 			t.Errorf("runs of %d: %d identities, want 3", run, job.Identities)
 		}
 		states := readStates(t, s, ref("7.0", "vpn", 1))
-		if !slices.IsSortedFunc(states, func(a, b TestState) int { return cmp.Compare(a.Key, b.Key) }) || len(states) != 3 {
+		if !slices.IsSortedFunc(states, func(a, b store.TestState) int { return cmp.Compare(a.Key, b.Key) }) || len(states) != 3 {
 			t.Fatalf("states %+v", states)
 		}
 		names, err := s.TestNames(ctx, []int64{states[0].Key, states[1].Key, states[2].Key})
 		if err != nil {
 			t.Fatal(err)
 		}
-		byName := map[string]TestState{}
+		byName := map[string]store.TestState{}
 		for _, st := range states {
 			byName[names[st.Key].String()] = st
 		}
-		want := map[string]TestState{
+		want := map[string]store.TestState{
 			"a.B::x": {Status: core.Failed, Seq: 4},
 			"a.B::y": {Status: core.Skipped, Seq: 1},
 			"a.C::z": {Status: core.Passed, Flaky: true, Seq: 3},

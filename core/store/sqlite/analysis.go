@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"cmp"
@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/regtracker/regtracker/core"
+	"github.com/regtracker/regtracker/core/store"
 )
 
 // Queries the analysis package builds on. They read by primary key or by a job's id
@@ -106,14 +107,8 @@ func (s *Store) Next(ctx context.Context, job core.JobRef) (next core.JobRef, ok
 	return core.JobRef{ModuleRef: job.ModuleRef, Number: n}, true, nil
 }
 
-// RunInfo is what a result row adds to a test's state: its duration and message.
-type RunInfo struct {
-	Duration float64
-	Message  string
-}
-
 // Messages returns the failure messages of the results at positions seqs of job (the
-// positions TestState.Seq gives); results without a message are left out. It reads the
+// positions store.TestState.Seq gives); results without a message are left out. It reads the
 // job's range of result texts once, which beats a lookup per result when many are asked.
 func (s *Store) Messages(ctx context.Context, job core.JobRef, seqs []uint32) (map[uint32]string, error) {
 	id, _, err := s.jobID(ctx, job)
@@ -171,16 +166,8 @@ func (s *Store) Messages(ctx context.Context, job core.JobRef, seqs []uint32) (m
 	return out, nil
 }
 
-// JobTestState is one test's state in one job of a module, for its history.
-type JobTestState struct {
-	Job     core.Job
-	State   TestState
-	Present bool // the job ran the test
-	RunInfo      // of the occurrence that decided the state, when present
-}
-
 // TestHistory returns the state of the test key in every job of module, by number.
-func (s *Store) TestHistory(ctx context.Context, module core.ModuleRef, key int64) ([]JobTestState, error) {
+func (s *Store) TestHistory(ctx context.Context, module core.ModuleRef, key int64) ([]store.JobTestState, error) {
 	// One read transaction: a snapshot of the module, and one lock for every query.
 	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -196,12 +183,12 @@ func (s *Store) TestHistory(ctx context.Context, module core.ModuleRef, key int6
 		return nil, describe(err)
 	}
 	defer rows.Close()
-	var out []JobTestState
+	var out []store.JobTestState
 	var jobIDs []int64
-	var buf []TestState
+	var buf []store.TestState
 	var raw []byte
 	for rows.Next() {
-		var h JobTestState
+		var h store.JobTestState
 		var jobID int64
 		var chunkKey sql.NullInt64
 		var data []byte
@@ -214,7 +201,7 @@ func (s *Store) TestHistory(ctx context.Context, module core.ModuleRef, key int6
 			if buf, err = decodeStates(buf[:0], chunkKey.Int64, data, &raw); err != nil {
 				return nil, err
 			}
-			if i, ok := slices.BinarySearchFunc(buf, key, func(st TestState, k int64) int { return cmp.Compare(st.Key, k) }); ok {
+			if i, ok := slices.BinarySearchFunc(buf, key, func(st store.TestState, k int64) int { return cmp.Compare(st.Key, k) }); ok {
 				h.State, h.Present = buf[i], true
 			}
 		}
@@ -244,18 +231,8 @@ func (s *Store) TestHistory(ctx context.Context, module core.ModuleRef, key int6
 	return out, nil
 }
 
-// DiffCounts are a job's stored regressions and fixed counts against its base.
-type DiffCounts struct {
-	Regressions, Fixed int64
-	// Current: computed against the job's present base (false when never computed, or
-	// when a job imported or replaced since changed the base).
-	Current bool
-	// KnownSet names the known issues left out of Regressions (see SetDiffCounts).
-	KnownSet string
-}
-
 // JobsWithDiffs lists the jobs of module by number with their stored diff counts.
-func (s *Store) JobsWithDiffs(ctx context.Context, module core.ModuleRef) ([]core.Job, []DiffCounts, error) {
+func (s *Store) JobsWithDiffs(ctx context.Context, module core.ModuleRef) ([]core.Job, []store.DiffCounts, error) {
 	rows, err := s.db.QueryContext(ctx, "SELECT "+jobColumns+`, coalesce(j.regressions, 0), coalesce(j.fixed, 0), j.known_set,
 		j.regressions IS NOT NULL AND coalesce(j.base_job, 0) = coalesce((SELECT p.id FROM jobs p
 			WHERE p.module_id = j.module_id AND p.number < j.number ORDER BY p.number DESC LIMIT 1), 0)`+
@@ -265,9 +242,9 @@ func (s *Store) JobsWithDiffs(ctx context.Context, module core.ModuleRef) ([]cor
 	}
 	defer rows.Close()
 	var jobs []core.Job
-	var diffs []DiffCounts
+	var diffs []store.DiffCounts
 	for rows.Next() {
-		var d DiffCounts
+		var d store.DiffCounts
 		j, err := scanJob(rows, &d.Regressions, &d.Fixed, &d.KnownSet, &d.Current)
 		if err != nil {
 			return nil, nil, describe(err)

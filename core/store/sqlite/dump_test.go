@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"encoding/json"
@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/regtracker/regtracker/core"
+	"github.com/regtracker/regtracker/core/store"
 )
 
 // dumpState is a test state named by its identity (keys differ between layouts).
@@ -53,7 +54,7 @@ func dumpStore(t *testing.T, s *Store) []byte {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var states []TestState
+		var states []store.TestState
 		for st, ok := r.Next(); ok; st, ok = r.Next() {
 			states = append(states, st)
 		}

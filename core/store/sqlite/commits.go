@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/regtracker/regtracker/core"
+	"github.com/regtracker/regtracker/core/store"
 )
 
 // writeCommits keeps the commits that entered with the job being written.
@@ -28,16 +29,10 @@ func (w *JobWriter) writeCommits(ctx context.Context) error {
 	return nil
 }
 
-// JobCommits are the commits that entered with one job.
-type JobCommits struct {
-	Job     core.JobRef
-	Commits []core.Commit // newest first
-}
-
 // Commits returns the commits that entered with the jobs of module numbered above after
 // and up to upTo, newest job first.
-func (s *Store) Commits(ctx context.Context, module core.ModuleRef, after, upTo int64) ([]JobCommits, error) {
-	var out []JobCommits
+func (s *Store) Commits(ctx context.Context, module core.ModuleRef, after, upTo int64) ([]store.JobCommits, error) {
+	var out []store.JobCommits
 	err := s.queryEach(ctx, func(rows *sql.Rows) error {
 		var n int64
 		var c core.Commit
@@ -50,7 +45,7 @@ func (s *Store) Commits(ctx context.Context, module core.ModuleRef, after, upTo 
 			c.Paths = strings.Split(paths, "\n")
 		}
 		if len(out) == 0 || out[len(out)-1].Job.Number != n {
-			out = append(out, JobCommits{Job: core.JobRef{ModuleRef: module, Number: n}})
+			out = append(out, store.JobCommits{Job: core.JobRef{ModuleRef: module, Number: n}})
 		}
 		last := &out[len(out)-1]
 		last.Commits = append(last.Commits, c)

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/regtracker/regtracker/core"
+	"github.com/regtracker/regtracker/core/store"
 )
 
 // Reading a job's results: every query decodes the job's column chunks (a 1M-result
@@ -208,36 +209,9 @@ func (c *resultColumns) result(i int, id core.TestID, bodies map[int64]string) c
 	return r
 }
 
-// ResultRow is one result as the results table shows it.
-type ResultRow struct {
-	Seq      uint32 // the result's position in its job, for ResultDetail
-	Test     core.TestID
-	Status   core.Status
-	Flaky    bool
-	Duration float64
-	Message  string
-}
-
-// ResultOrder is how ResultIDs sorts.
-type ResultOrder int
-
-const (
-	ByReport ResultOrder = iota
-	ByName
-	ByStatus // worst first
-	ByDuration
-)
-
-// ResultFilter narrows ResultIDs: Name is a case-insensitive substring of
-// "CLASSNAME::NAME"; Statuses, when not empty, the statuses kept.
-type ResultFilter struct {
-	Name     string
-	Statuses []core.Status
-}
-
 // ResultIDs returns the positions of a job's results that pass filter, in order. Ties
 // keep report order. Without a name filter or a name order no names are read.
-func (s *Store) ResultIDs(ctx context.Context, job core.JobRef, f ResultFilter, order ResultOrder, desc bool) ([]uint32, error) {
+func (s *Store) ResultIDs(ctx context.Context, job core.JobRef, f store.ResultFilter, order store.ResultOrder, desc bool) ([]uint32, error) {
 	s.viewMu.Lock()
 	defer s.viewMu.Unlock()
 	v, err := s.jobView(ctx, job)
@@ -246,7 +220,7 @@ func (s *Store) ResultIDs(ctx context.Context, job core.JobRef, f ResultFilter, 
 	}
 	cols := v.cols
 	var names *jobNames
-	if f.Name != "" || order == ByName {
+	if f.Name != "" || order == store.ByName {
 		if v.names == nil {
 			if v.names, err = s.readJobNames(ctx, cols.keys); err != nil {
 				return nil, err
@@ -278,7 +252,7 @@ func (s *Store) ResultIDs(ctx context.Context, job core.JobRef, f ResultFilter, 
 		return nil, err
 	}
 	switch order {
-	case ByName:
+	case store.ByName:
 		if v.rank == nil {
 			v.rank = names.ranks()
 		}
@@ -290,7 +264,7 @@ func (s *Store) ResultIDs(ctx context.Context, job core.JobRef, f ResultFilter, 
 			}
 			return uint64(r)
 		})
-	case ByStatus: // worst first unless desc
+	case store.ByStatus: // worst first unless desc
 		sortBy(seqs, func(seq uint32) uint64 {
 			st := uint64(cols.status(int(seq)))
 			if !desc {
@@ -298,7 +272,7 @@ func (s *Store) ResultIDs(ctx context.Context, job core.JobRef, f ResultFilter, 
 			}
 			return st
 		})
-	case ByDuration:
+	case store.ByDuration:
 		sortBy(seqs, func(seq uint32) uint64 {
 			d := uint64(max(cols.durations[seq], 0))
 			if desc {
@@ -407,13 +381,13 @@ func sortBy(seqs []uint32, key func(uint32) uint64) {
 }
 
 // ResultRows returns the rows of the results at positions seqs of job, in that order.
-func (s *Store) ResultRows(ctx context.Context, job core.JobRef, seqs []uint32) ([]ResultRow, error) {
+func (s *Store) ResultRows(ctx context.Context, job core.JobRef, seqs []uint32) ([]store.ResultRow, error) {
 	id, _, err := s.jobID(ctx, job)
 	if err != nil {
 		return nil, err
 	}
 	type found struct {
-		row      ResultRow
+		row      store.ResultRow
 		key, msg int64
 	}
 	sorted := slices.Clone(seqs)
@@ -430,7 +404,7 @@ func (s *Store) ResultRows(ctx context.Context, job core.JobRef, seqs []uint32) 
 		first := sorted[i] - uint32(at)
 		for ; i < len(sorted) && sorted[i]-first < uint32(cols.len()); i++ {
 			j := int(sorted[i] - first)
-			f := found{row: ResultRow{Seq: sorted[i], Status: cols.status(j), Flaky: cols.flaky(j), Duration: cols.seconds(j)},
+			f := found{row: store.ResultRow{Seq: sorted[i], Status: cols.status(j), Flaky: cols.flaky(j), Duration: cols.seconds(j)},
 				key: cols.keys[j], msg: cols.textsOf(j)[0]}
 			byPos[sorted[i]] = f
 			keys = append(keys, f.key)
@@ -447,7 +421,7 @@ func (s *Store) ResultRows(ctx context.Context, job core.JobRef, seqs []uint32) 
 	if err != nil {
 		return nil, err
 	}
-	out := make([]ResultRow, len(seqs))
+	out := make([]store.ResultRow, len(seqs))
 	for i, q := range seqs {
 		f := byPos[q]
 		f.row.Test, f.row.Message = names[f.key], bodies[f.msg]

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"database/sql"
@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/regtracker/regtracker/core"
+	"github.com/regtracker/regtracker/core/store"
 )
 
 // benchResults are 1,000,000 results shaped like a large JUnit report: classes of about
@@ -99,16 +100,16 @@ func BenchmarkResultsTable1M(b *testing.B) {
 	s, job := benchStore(b)
 	for _, c := range []struct {
 		name  string
-		f     ResultFilter
-		order ResultOrder
+		f     store.ResultFilter
+		order store.ResultOrder
 		desc  bool
 	}{
-		{"report-order", ResultFilter{}, ByReport, false},
-		{"sort-by-name", ResultFilter{}, ByName, false},
-		{"name-filter", ResultFilter{Name: "Suite42"}, ByReport, false},
-		{"name-filter-sorted", ResultFilter{Name: "REKEY"}, ByName, false},
-		{"failed", ResultFilter{Statuses: []core.Status{core.Failed, core.Error}}, ByStatus, false},
-		{"sort-by-duration", ResultFilter{}, ByDuration, true},
+		{"report-order", store.ResultFilter{}, store.ByReport, false},
+		{"sort-by-name", store.ResultFilter{}, store.ByName, false},
+		{"name-filter", store.ResultFilter{Name: "Suite42"}, store.ByReport, false},
+		{"name-filter-sorted", store.ResultFilter{Name: "REKEY"}, store.ByName, false},
+		{"failed", store.ResultFilter{Statuses: []core.Status{core.Failed, core.Error}}, store.ByStatus, false},
+		{"sort-by-duration", store.ResultFilter{}, store.ByDuration, true},
 	} {
 		for _, cold := range []bool{true, false} {
 			name := c.name + "/warm"
@@ -131,7 +132,7 @@ func BenchmarkResultsTable1M(b *testing.B) {
 			})
 		}
 	}
-	ids, err := s.ResultIDs(ctx, job, ResultFilter{}, ByName, false)
+	ids, err := s.ResultIDs(ctx, job, store.ResultFilter{}, store.ByName, false)
 	if err != nil {
 		b.Fatal(err)
 	}

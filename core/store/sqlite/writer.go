@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/regtracker/regtracker/core"
+	"github.com/regtracker/regtracker/core/store"
 )
 
 // rowsPerInsert is how many rows one multi-row INSERT carries; more gained nothing when
@@ -233,7 +234,7 @@ func (w *JobWriter) appendResult(ctx context.Context, key int64, r *core.Result,
 	if w.seq == math.MaxUint32 {
 		return fmt.Errorf("job %s: more than %d results", w.ref, uint32(math.MaxUint32))
 	}
-	if err := w.states.add(TestState{Key: key, Status: r.Status, Flaky: r.Flaky, Seq: w.seq}); err != nil {
+	if err := w.states.add(store.TestState{Key: key, Status: r.Status, Flaky: r.Flaky, Seq: w.seq}); err != nil {
 		return err
 	}
 	w.chunk.add(key, r, refs)
