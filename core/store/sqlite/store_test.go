@@ -12,6 +12,7 @@ import (
 
 	"github.com/regtracker/regtracker/core"
 	"github.com/regtracker/regtracker/core/store"
+	"github.com/regtracker/regtracker/core/store/storetest"
 )
 
 var ctx = context.Background()
@@ -96,6 +97,14 @@ func TestOpenRejectsNonDatabase(t *testing.T) {
 	}
 }
 
+// TestConformance runs the store contract's suite on SQLite files.
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store { return openTemp(t) })
+}
+
+// The SQLite store's own ways: what is stored once, what a replace or a rollback leaves
+// in its tables, hash collisions, and its names cache.
+
 func TestWriteAndReadBack(t *testing.T) {
 	s := openTemp(t)
 	job := writeJob(t, s, ref("7.0", "vpn", 14), core.WriteOptions{Source: "/logs/14"}, sample)
@@ -179,23 +188,6 @@ func TestUncommittedJobIsInvisibleAndRollbackLeavesNothing(t *testing.T) {
 	}
 }
 
-func TestCancelledAddRollsBack(t *testing.T) {
-	s := openTemp(t)
-	w, err := s.BeginJob(ctx, ref("7.0", "vpn", 1), core.WriteOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cctx, cancel := context.WithCancel(ctx)
-	cancel()
-	if err := w.Add(cctx, sample); !errors.Is(err, context.Canceled) {
-		t.Fatalf("Add with a cancelled context: %v", err)
-	}
-	w.Rollback()
-	if jobs, _ := s.Jobs(ctx, nil); len(jobs) != 0 {
-		t.Errorf("%d jobs after cancel", len(jobs))
-	}
-}
-
 // TestHashCollisionsAreResolved puts other values under the keys a class and a text
 // would take, as a hash collision would: the writer must probe past them and read back
 // the right values.
@@ -223,109 +215,6 @@ func TestHashCollisionsAreResolved(t *testing.T) {
 	s.db.QueryRow("SELECT count(*) FROM texts WHERE body = 'expected 3'").Scan(&texts)
 	if classes != 1 || texts != 1 {
 		t.Errorf("class stored %d times, text %d times", classes, texts)
-	}
-}
-
-func TestJobsOrderFilterAndLastNumber(t *testing.T) {
-	s := openTemp(t)
-	for _, r := range []core.JobRef{ref("7.0", "vpn", 12), ref("7.0", "vpn", 2), ref("7.0", "ike", 5), ref("6.4", "vpn", 40)} {
-		writeJob(t, s, r, core.WriteOptions{}, sample[:1])
-	}
-	jobs, err := s.Jobs(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, j := range jobs {
-		got = append(got, j.JobRef.String())
-	}
-	if want := []string{"6.4/vpn/40", "7.0/ike/5", "7.0/vpn/2", "7.0/vpn/12"}; !reflect.DeepEqual(got, want) {
-		t.Errorf("order %v, want %v", got, want)
-	}
-	m := core.ModuleRef{Release: "7.0", Module: "vpn"}
-	if jobs, _ := s.Jobs(ctx, &m); len(jobs) != 2 {
-		t.Errorf("filter: %d jobs", len(jobs))
-	}
-	if n, _ := s.LastNumber(ctx, m); n != 12 {
-		t.Errorf("LastNumber %d", n)
-	}
-	if n, _ := s.LastNumber(ctx, core.ModuleRef{Release: "9", Module: "none"}); n != 0 {
-		t.Errorf("LastNumber of an unknown module %d", n)
-	}
-	if _, err := s.Job(ctx, ref("7.0", "vpn", 99)); !errors.Is(err, core.ErrNotFound) {
-		t.Errorf("missing job: %v", err)
-	}
-}
-
-func TestWritersQueueAndHonourContext(t *testing.T) {
-	s := openTemp(t)
-	w, err := s.BeginJob(ctx, ref("7.0", "vpn", 1), core.WriteOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cctx, cancel := context.WithCancel(ctx)
-	done := make(chan error)
-	go func() {
-		_, err := s.BeginJob(cctx, ref("7.0", "vpn", 2), core.WriteOptions{})
-		done <- err
-	}()
-	cancel()
-	if err := <-done; !errors.Is(err, context.Canceled) {
-		t.Errorf("waiting writer: %v", err)
-	}
-	w.Rollback()
-}
-
-func TestIntegrityCheck(t *testing.T) {
-	s := openTemp(t)
-	writeJob(t, s, ref("7.0", "vpn", 1), core.WriteOptions{}, sample)
-	if problems, err := s.IntegrityCheck(ctx); err != nil || len(problems) != 0 {
-		t.Errorf("fresh database: %v %v", problems, err)
-	}
-}
-
-func TestResultIDsRowsAndDetail(t *testing.T) {
-	s := openTemp(t)
-	r := ref("7.0", "vpn", 1)
-	writeJob(t, s, r, core.WriteOptions{}, sample)
-	all, err := s.ResultIDs(ctx, r, store.ResultFilter{}, store.ByReport, false)
-	if err != nil || len(all) != len(sample) {
-		t.Fatalf("%v %v", all, err)
-	}
-	names := func(ids []uint32) []string {
-		rows, err := s.ResultRows(ctx, r, ids)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out []string
-		for _, row := range rows {
-			out = append(out, row.Test.Name+":"+row.Status.String())
-		}
-		return out
-	}
-	for _, c := range []struct {
-		f     store.ResultFilter
-		order store.ResultOrder
-		desc  bool
-		want  []string
-	}{
-		{store.ResultFilter{}, store.ByReport, false, []string{"connects:passed", "rekeys:failed", "rekeys:passed", "ipv6:skipped", "metric:error"}},
-		{store.ResultFilter{Name: "REKEY"}, store.ByReport, false, []string{"rekeys:failed", "rekeys:passed"}},
-		{store.ResultFilter{Name: "routetest::"}, store.ByName, false, []string{"ipv6:skipped", "metric:error"}},
-		{store.ResultFilter{Statuses: []core.Status{core.Failed, core.Error}}, store.ByStatus, false, []string{"rekeys:failed", "metric:error"}},
-		{store.ResultFilter{}, store.ByDuration, true, []string{"rekeys:failed", "connects:passed", "rekeys:passed", "ipv6:skipped", "metric:error"}},
-	} {
-		ids, err := s.ResultIDs(ctx, r, c.f, c.order, c.desc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := names(ids); !reflect.DeepEqual(got, c.want) {
-			t.Errorf("%+v order %d: %v, want %v", c.f, c.order, got, c.want)
-		}
-	}
-	d, err := s.ResultDetail(ctx, r, all[4])
-	if err != nil || !reflect.DeepEqual(d, sample[4]) {
-		t.Errorf("detail %+v %v", d, err)
 	}
 }
 
