@@ -10,6 +10,7 @@ import (
 
 	"github.com/regtracker/regtracker/core"
 	"github.com/regtracker/regtracker/core/store"
+	"github.com/regtracker/regtracker/core/store/chunk"
 )
 
 // Queries the analysis package builds on. They read by primary key or by a job's id
@@ -126,7 +127,7 @@ func (s *Store) Messages(ctx context.Context, job core.JobRef, seqs []uint32) (m
 	keyOf := make(map[uint32]int64, len(seqs))
 	var keys []int64
 	var raw []byte
-	var cols resultColumns
+	var cols chunk.Results
 	err = s.queryEach(ctx, func(rows *sql.Rows) error {
 		var first, n uint32
 		var data []byte
@@ -138,15 +139,15 @@ func (s *Store) Messages(ctx context.Context, job core.JobRef, seqs []uint32) (m
 			return nil // nothing asked of this chunk: not even decompressed
 		}
 		var err error
-		if raw, err = decompress(raw[:0], data, "result chunk"); err != nil {
+		if raw, err = chunk.Decompress(raw[:0], data, "result chunk"); err != nil {
 			return err
 		}
-		cols.reset()
-		if err := cols.decode(raw, true); err != nil {
+		cols.Reset()
+		if err := cols.Decode(raw, true); err != nil {
 			return err
 		}
-		for ; i < len(wanted) && wanted[i] < first+uint32(cols.len()); i++ {
-			if k := cols.textsOf(int(wanted[i] - first))[0]; k != 0 {
+		for ; i < len(wanted) && wanted[i] < first+uint32(cols.Len()); i++ {
+			if k := cols.TextsOf(int(wanted[i] - first))[0]; k != 0 {
 				keyOf[wanted[i]] = k
 				keys = append(keys, k)
 			}
@@ -198,7 +199,7 @@ func (s *Store) TestHistory(ctx context.Context, module core.ModuleRef, key int6
 		}
 		h.Job = j
 		if chunkKey.Valid {
-			if buf, err = decodeStates(buf[:0], chunkKey.Int64, data, &raw); err != nil {
+			if buf, err = chunk.DecodeStates(buf[:0], chunkKey.Int64, data, &raw); err != nil {
 				return nil, err
 			}
 			if i, ok := slices.BinarySearchFunc(buf, key, func(st store.TestState, k int64) int { return cmp.Compare(st.Key, k) }); ok {
@@ -220,8 +221,8 @@ func (s *Store) TestHistory(ctx context.Context, module core.ModuleRef, key int6
 		if err != nil {
 			return nil, err
 		}
-		out[i].Duration = cols.seconds(at)
-		if m := cols.textsOf(at)[0]; m != 0 {
+		out[i].Duration = cols.Seconds(at)
+		if m := cols.TextsOf(at)[0]; m != 0 {
 			err := tx.QueryRowContext(ctx, "SELECT body FROM texts WHERE key = ?", m).Scan(&out[i].Message)
 			if err != nil {
 				return nil, describe(err)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/regtracker/regtracker/core"
 	"github.com/regtracker/regtracker/core/store"
+	"github.com/regtracker/regtracker/core/store/chunk"
 )
 
 // benchResults are 1,000,000 results shaped like a large JUnit report: classes of about
@@ -196,7 +197,7 @@ func writeRowLayout(b *testing.B, path string, n int) {
 		}
 		k, ok := texts[t]
 		if !ok {
-			k = textKey(t)
+			k = chunk.TextKey(t)
 			texts[t] = k
 			insert("INSERT INTO texts (key, body) VALUES ", k, t)
 		}
@@ -211,18 +212,18 @@ func writeRowLayout(b *testing.B, path string, n int) {
 			if !ok {
 				cid = int64(len(classes) + 1)
 				classes[r.Classname] = cid
-				exec("INSERT INTO classes (id, key, name) VALUES (?, ?, ?)", cid, classKey(r.Classname), r.Classname)
+				exec("INSERT INTO classes (id, key, name) VALUES (?, ?, ?)", cid, chunk.ClassKey(r.Classname), r.Classname)
 			}
 			tid := core.TestID{Classname: r.Classname, Name: r.Name}
 			key, ok := tests[tid]
 			if !ok {
 				// The row layout's key: the class, then a hash of the name, probed.
-				for key = cid<<32 | int64(uint32(hash(r.Name))); used[key]; key++ {
+				for key = cid<<32 | int64(uint32(chunk.Hash(r.Name))); used[key]; key++ {
 				}
 				tests[tid], used[key] = key, true
 				insert("INSERT INTO tests (key, name) VALUES ", key, r.Name)
 			}
-			insert("INSERT INTO results (id, test_key, packed) VALUES ", id, key, int64(r.Status)|micros(r.Duration)<<3)
+			insert("INSERT INTO results (id, test_key, packed) VALUES ", id, key, int64(r.Status)|chunk.Micros(r.Duration)<<3)
 			if r.Message != "" || r.Type != "" || r.Details != "" {
 				insert("INSERT INTO result_texts (result_id, message, type, details) VALUES ",
 					id, textKeyOf(r.Message), textKeyOf(r.Type), textKeyOf(r.Details))

@@ -6,11 +6,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/regtracker/regtracker/core/store/chunk"
 	"slices"
 )
 
 // An interned table (texts) stores each distinct value once under a key derived
-// from its hash (see keys.go): rows of (key, value). Writing a batch is one INSERT OR
+// from its hash (see chunk.Hash): rows of (key, value). Writing a batch is one INSERT OR
 // IGNORE, which needs no statement journal. When SQLite reports every row inserted, the
 // keys are the values' own. When some rows were ignored (the value was there already, or
 // a different value holds the key: a hash collision), one read-only query checks that
@@ -30,7 +31,7 @@ var interned = map[string]internTable{
 		verifyHead: "SELECT count(*) FROM (VALUES ",
 		verifyTail: ") v JOIN texts t ON t.key = v.column1 AND t.body = v.column2",
 		lookup:     "SELECT body FROM texts WHERE key = ?",
-		next:       nextKey,
+		next:       chunk.NextKey,
 	},
 }
 

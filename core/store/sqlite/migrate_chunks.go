@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/regtracker/regtracker/core"
+	"github.com/regtracker/regtracker/core/store/chunk"
 )
 
 // moveToChunks is the Go step of migration 0004: it moves every job of the row layout
@@ -45,24 +46,24 @@ func moveToChunks(ctx context.Context, conn *sql.Conn) error {
 	defer sel.Close()
 	type row struct {
 		r    core.Result
-		refs textRefs
+		refs chunk.TextRefs
 	}
 	var batch []row
 	for _, j := range jobs {
 		w.startMove(j.id)
-		for from := j.first; from <= j.last; from += chunkResults {
+		for from := j.first; from <= j.last; from += chunk.ResultsPerChunk {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 			batch = batch[:0]
-			rows, err := sel.QueryContext(ctx, from, min(from+chunkResults-1, j.last))
+			rows, err := sel.QueryContext(ctx, from, min(from+chunk.ResultsPerChunk-1, j.last))
 			if err != nil {
 				return describe(err)
 			}
 			for rows.Next() {
 				var x row
 				var packed int64
-				var texts [textCols]sql.NullInt64
+				var texts [chunk.TextCols]sql.NullInt64
 				if err := rows.Scan(&x.r.Classname, &x.r.Name, &packed, &texts[0], &texts[1], &texts[2], &texts[3], &texts[4]); err != nil {
 					rows.Close()
 					return describe(err)
@@ -77,7 +78,7 @@ func moveToChunks(ctx context.Context, conn *sql.Conn) error {
 			if err := rows.Err(); err != nil {
 				return describe(err)
 			}
-			if want := min(from+chunkResults-1, j.last) - from + 1; int64(len(batch)) != want {
+			if want := min(from+chunk.ResultsPerChunk-1, j.last) - from + 1; int64(len(batch)) != want {
 				return fmt.Errorf("job %d: %d of the results %d..%d have their test", j.id, len(batch), from, from+want-1)
 			}
 			for i := range batch {
@@ -111,10 +112,10 @@ func moveToChunks(ctx context.Context, conn *sql.Conn) error {
 
 // startMove makes the writer write the job id's results anew, from position 0.
 func (w *JobWriter) startMove(id int64) {
-	w.states.close()
+	w.states.Close()
 	w.jobID, w.ref = id, core.JobRef{}
 	w.seq, w.chunkFirst = 0, 0
-	w.chunk.reset()
-	w.states = stateBuilder{}
+	w.chunk.Reset()
+	w.states = chunk.StateBuilder{}
 	w.counts = core.Counts{}
 }

@@ -3,73 +3,13 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
 
 	"github.com/regtracker/regtracker/core"
+	"github.com/regtracker/regtracker/core/store/chunk"
 )
-
-// A test's key is its class id in the high 32 bits and its ordinal in the class in the
-// low 32: the class's tests are numbered 0, 1, 2... in the order they were first seen.
-// The names of a class are kept in blocks of namesPerBlock ordinals (the test_names
-// table), so that a new test costs a few bytes in a block instead of a row, and a job
-// that runs its tests in the order of an earlier one has keys that go up by one.
-
-// namesPerBlock is how many names one block holds; blocks start at multiples of it.
-const namesPerBlock = 1024
-
-func testKeyOf(classID int64, ordinal uint32) int64 { return classID<<32 | int64(ordinal) }
-
-// encodeNames appends the raw block form of names: uvarint(length) and the bytes, each.
-func encodeNames(buf []byte, names []string) []byte {
-	for _, n := range names {
-		buf = binary.AppendUvarint(buf, uint64(len(n)))
-		buf = append(buf, n...)
-	}
-	return buf
-}
-
-// nameBlock is a decoded block: the name of ordinal first+i is text[ends[i-1]:ends[i]].
-type nameBlock struct {
-	first uint32
-	text  []byte
-	ends  []uint32
-}
-
-func (b *nameBlock) len() int { return len(b.ends) }
-
-func (b *nameBlock) bytes(i int) []byte {
-	start := uint32(0)
-	if i > 0 {
-		start = b.ends[i-1]
-	}
-	return b.text[start:b.ends[i]]
-}
-
-// decodeNameBlock decompresses a block into b, reusing its memory.
-func decodeNameBlock(b *nameBlock, first uint32, data []byte) error {
-	raw, err := decompress(b.text[:0], data, "test names")
-	if err != nil {
-		return err
-	}
-	// The names are moved to the front of raw, their lengths dropped.
-	b.first, b.ends = first, b.ends[:0]
-	w := 0
-	for r := 0; r < len(raw); {
-		n, k := binary.Uvarint(raw[r:])
-		if k <= 0 || uint64(len(raw)-r-k) < n {
-			return errors.New("test names: damaged block")
-		}
-		r += k
-		w += copy(raw[w:], raw[r:r+int(n)])
-		r += int(n)
-		b.ends = append(b.ends, uint32(w))
-	}
-	b.text = raw[:w]
-	return nil
-}
 
 // classNames is what a writer knows of one class's tests: a 64-bit hash of each name
 // with its ordinal, and the names of the block still being filled. Two names of one
@@ -98,9 +38,9 @@ func (w *JobWriter) identity(ctx context.Context, class, name string) (int64, er
 		}
 		w.lastClass, w.lastClassName = c, class
 	}
-	h := hash(name)
+	h := chunk.Hash(name)
 	if ord, ok := c.ords[h]; ok {
-		return testKeyOf(c.id, ord), nil
+		return chunk.TestKey(c.id, ord), nil
 	}
 	if c.count == math.MaxUint32 {
 		return 0, fmt.Errorf("class %.60q: too many tests", class)
@@ -111,13 +51,13 @@ func (w *JobWriter) identity(ctx context.Context, class, name string) (int64, er
 	c.tail = append(c.tail, name)
 	c.dirty = true
 	w.cachedNames++
-	if len(c.tail) == namesPerBlock {
+	if len(c.tail) == chunk.NamesPerBlock {
 		if err := w.writeNames(ctx, c); err != nil {
 			return 0, err
 		}
 		c.tail = c.tail[:0]
 	}
-	return testKeyOf(c.id, ord), nil
+	return chunk.TestKey(c.id, ord), nil
 }
 
 // classNames returns the index of the class called name, reading it from the store (or
@@ -164,19 +104,19 @@ func (w *JobWriter) loadNames(ctx context.Context, c *classNames) error {
 		if err := rows.Scan(&first, &data); err != nil {
 			return describe(err)
 		}
-		if err := decodeNameBlock(&w.block, first, data); err != nil {
+		if err := chunk.DecodeNameBlock(&w.block, first, data); err != nil {
 			return fmt.Errorf("class %d: %w", c.id, err)
 		}
 		c.tail = c.tail[:0]
-		for i := range w.block.len() {
-			b := w.block.bytes(i)
-			c.ords[hash(b)] = first + uint32(i)
-			if w.block.len() < namesPerBlock {
+		for i := range w.block.Len() {
+			b := w.block.Bytes(i)
+			c.ords[chunk.Hash(b)] = first + uint32(i)
+			if w.block.Len() < chunk.NamesPerBlock {
 				c.tail = append(c.tail, string(b))
 			}
 		}
-		c.count = first + uint32(w.block.len())
-		w.cachedNames += w.block.len()
+		c.count = first + uint32(w.block.Len())
+		w.cachedNames += w.block.Len()
 	}
 	return describe(rows.Err())
 }
@@ -190,8 +130,8 @@ func (w *JobWriter) writeNames(ctx context.Context, c *classNames) error {
 	if err != nil {
 		return err
 	}
-	w.raw1 = encodeNames(w.raw1[:0], c.tail)
-	w.packed = compress(w.packed[:0], w.raw1)
+	w.raw1 = chunk.AppendNames(w.raw1[:0], c.tail)
+	w.packed = chunk.Compress(w.packed[:0], w.raw1)
 	first := c.count - uint32(len(c.tail))
 	if _, err := ins.ExecContext(ctx, c.id, first, len(c.tail), w.packed); err != nil {
 		return describe(err)
@@ -212,7 +152,7 @@ func (w *JobWriter) flushNames(ctx context.Context) error {
 
 // lookupClass returns the id of the class called name, adding it when new.
 func (w *JobWriter) lookupClass(ctx context.Context, name string) (id int64, created bool, err error) {
-	key := classKey(name)
+	key := chunk.ClassKey(name)
 	sel, err := w.prepared(ctx, "SELECT id, name FROM classes WHERE key = ?")
 	if err != nil {
 		return 0, false, err
@@ -237,7 +177,7 @@ func (w *JobWriter) lookupClass(ctx context.Context, name string) (id int64, cre
 		case held == name:
 			return id, false, nil
 		}
-		key = nextKey(key)
+		key = chunk.NextKey(key)
 	}
 	return 0, false, fmt.Errorf("classes: no free key after 1000 probes for %q", name)
 }
@@ -269,8 +209,8 @@ func (s *Store) TestNames(ctx context.Context, keys []int64) (map[int64]core.Tes
 			continue
 		}
 		b := names.block(k)
-		if i := int(uint32(k) % namesPerBlock); b != nil && i < b.len() {
-			out[k] = core.TestID{Classname: names.classes[k>>32], Name: string(b.bytes(i))}
+		if i := int(uint32(k) % chunk.NamesPerBlock); b != nil && i < b.Len() {
+			out[k] = core.TestID{Classname: names.classes[k>>32], Name: string(b.Bytes(i))}
 		}
 	}
 	return out, nil
@@ -280,7 +220,7 @@ func (s *Store) TestNames(ctx context.Context, keys []int64) (map[int64]core.Tes
 // job ever had it.
 func (s *Store) TestKey(ctx context.Context, id core.TestID) (int64, error) {
 	notFound := fmt.Errorf("test %s: %w", id, core.ErrNotFound)
-	classID, key := int64(0), classKey(id.Classname)
+	classID, key := int64(0), chunk.ClassKey(id.Classname)
 	for range 1000 {
 		var name string
 		err := s.db.QueryRowContext(ctx, "SELECT id, name FROM classes WHERE key = ?", key).Scan(&classID, &name)
@@ -292,26 +232,26 @@ func (s *Store) TestKey(ctx context.Context, id core.TestID) (int64, error) {
 		if name == id.Classname {
 			break
 		}
-		key = nextKey(key)
+		key = chunk.NextKey(key)
 	}
 	rows, err := s.db.QueryContext(ctx, "SELECT first, data FROM test_names WHERE class_id = ? ORDER BY first", classID)
 	if err != nil {
 		return 0, describe(err)
 	}
 	defer rows.Close()
-	var b nameBlock
+	var b chunk.NameBlock
 	for rows.Next() {
 		var first uint32
 		var data []byte
 		if err := rows.Scan(&first, &data); err != nil {
 			return 0, describe(err)
 		}
-		if err := decodeNameBlock(&b, first, data); err != nil {
+		if err := chunk.DecodeNameBlock(&b, first, data); err != nil {
 			return 0, err
 		}
-		for i := range b.len() {
-			if string(b.bytes(i)) == id.Name {
-				return testKeyOf(classID, first+uint32(i)), nil
+		for i := range b.Len() {
+			if string(b.Bytes(i)) == id.Name {
+				return chunk.TestKey(classID, first+uint32(i)), nil
 			}
 		}
 	}

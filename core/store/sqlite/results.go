@@ -14,6 +14,7 @@ import (
 
 	"github.com/regtracker/regtracker/core"
 	"github.com/regtracker/regtracker/core/store"
+	"github.com/regtracker/regtracker/core/store/chunk"
 )
 
 // Reading a job's results: every query decodes the job's column chunks (a 1M-result
@@ -22,23 +23,23 @@ import (
 
 // readResults decodes every chunk of a job, with the texts' keys when texts is set.
 // Two goroutines decompress and decode the chunks as they are read.
-func (s *Store) readResults(ctx context.Context, jobID int64, texts bool) (*resultColumns, error) {
+func (s *Store) readResults(ctx context.Context, jobID int64, texts bool) (*chunk.Results, error) {
 	var n int
 	if err := s.db.QueryRowContext(ctx, "SELECT coalesce(sum(results), 0) FROM result_chunks WHERE job_id = ?", jobID).Scan(&n); err != nil {
 		return nil, describe(err)
 	}
-	cols := &resultColumns{keys: make([]int64, n), flags: make([]byte, n), durations: make([]int64, n)}
-	type chunk struct {
+	cols := &chunk.Results{Keys: make([]int64, n), Flags: make([]byte, n), Durations: make([]int64, n)}
+	type piece struct {
 		index       int
 		first, size uint32
 		data        []byte
 	}
 	type chunkTexts struct {
 		withText []uint32
-		refs     []textRefs
+		refs     []chunk.TextRefs
 	}
 	var (
-		work     = make(chan chunk, 8)
+		work     = make(chan piece, 8)
 		mu       sync.Mutex
 		decoded  []chunkTexts // by chunk index
 		firstErr error
@@ -52,27 +53,27 @@ func (s *Store) readResults(ctx context.Context, jobID int64, texts bool) (*resu
 	for range 2 {
 		wg.Go(func() {
 			var raw []byte
-			var c resultColumns
+			var c chunk.Results
 			for ch := range work {
 				var err error
-				if raw, err = decompress(raw[:0], ch.data, "result chunk"); err != nil {
+				if raw, err = chunk.Decompress(raw[:0], ch.data, "result chunk"); err != nil {
 					fail(err)
 					continue
 				}
-				c.reset()
-				if err := c.decode(raw, texts); err != nil {
+				c.Reset()
+				if err := c.Decode(raw, texts); err != nil {
 					fail(err)
 					continue
 				}
-				if c.len() != int(ch.size) || int(ch.first)+c.len() > n {
-					fail(fmt.Errorf("job %d: result chunk at %d holds %d results, not %d", jobID, ch.first, c.len(), ch.size))
+				if c.Len() != int(ch.size) || int(ch.first)+c.Len() > n {
+					fail(fmt.Errorf("job %d: result chunk at %d holds %d results, not %d", jobID, ch.first, c.Len(), ch.size))
 					continue
 				}
-				copy(cols.keys[ch.first:], c.keys)
-				copy(cols.flags[ch.first:], c.flags)
-				copy(cols.durations[ch.first:], c.durations)
-				t := chunkTexts{withText: make([]uint32, len(c.withText)), refs: slices.Clone(c.refs)}
-				for i, w := range c.withText {
+				copy(cols.Keys[ch.first:], c.Keys)
+				copy(cols.Flags[ch.first:], c.Flags)
+				copy(cols.Durations[ch.first:], c.Durations)
+				t := chunkTexts{withText: make([]uint32, len(c.WithText)), refs: slices.Clone(c.Refs)}
+				for i, w := range c.WithText {
 					t.withText[i] = ch.first + w
 				}
 				mu.Lock()
@@ -83,7 +84,7 @@ func (s *Store) readResults(ctx context.Context, jobID int64, texts bool) (*resu
 	}
 	next := uint32(0)
 	err := s.queryEach(ctx, func(rows *sql.Rows) error {
-		var ch chunk
+		var ch piece
 		if err := rows.Scan(&ch.first, &ch.size, &ch.data); err != nil {
 			return err
 		}
@@ -107,15 +108,15 @@ func (s *Store) readResults(ctx context.Context, jobID int64, texts bool) (*resu
 		return nil, fmt.Errorf("job %d: its chunks hold %d results, not %d", jobID, next, n)
 	}
 	for _, t := range decoded {
-		cols.withText = append(cols.withText, t.withText...)
-		cols.refs = append(cols.refs, t.refs...)
+		cols.WithText = append(cols.WithText, t.withText...)
+		cols.Refs = append(cols.Refs, t.refs...)
 	}
 	return cols, nil
 }
 
 // readResultAt decodes the chunk that holds the result at position seq, and returns
 // the result's index in it.
-func (s *Store) readResultAt(ctx context.Context, jobID int64, seq uint32) (*resultColumns, int, error) {
+func (s *Store) readResultAt(ctx context.Context, jobID int64, seq uint32) (*chunk.Results, int, error) {
 	return readResultAt(ctx, s.db, jobID, seq)
 }
 
@@ -126,7 +127,7 @@ type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-func readResultAt(ctx context.Context, q querier, jobID int64, seq uint32) (*resultColumns, int, error) {
+func readResultAt(ctx context.Context, q querier, jobID int64, seq uint32) (*chunk.Results, int, error) {
 	var first uint32
 	var data []byte
 	err := q.QueryRowContext(ctx, `SELECT first, data FROM result_chunks WHERE job_id = ? AND first <= ?
@@ -136,16 +137,16 @@ func readResultAt(ctx context.Context, q querier, jobID int64, seq uint32) (*res
 	} else if err != nil {
 		return nil, 0, describe(err)
 	}
-	raw, err := decompress(nil, data, "result chunk")
+	raw, err := chunk.Decompress(nil, data, "result chunk")
 	if err != nil {
 		return nil, 0, err
 	}
-	var cols resultColumns
-	if err := cols.decode(raw, true); err != nil {
+	var cols chunk.Results
+	if err := cols.Decode(raw, true); err != nil {
 		return nil, 0, err
 	}
 	i := int(seq - first)
-	if i >= cols.len() {
+	if i >= cols.Len() {
 		return nil, 0, fmt.Errorf("result %d: %w", seq, core.ErrNotFound)
 	}
 	return &cols, i, nil
@@ -178,12 +179,12 @@ func (s *Store) Results(ctx context.Context, ref core.JobRef) ([]core.Result, er
 	if err != nil {
 		return nil, err
 	}
-	names, err := s.TestNames(ctx, cols.keys)
+	names, err := s.TestNames(ctx, cols.Keys)
 	if err != nil {
 		return nil, err
 	}
 	var keys []int64
-	for _, refs := range cols.refs {
+	for _, refs := range cols.Refs {
 		for _, k := range refs {
 			if k != 0 {
 				keys = append(keys, k)
@@ -194,17 +195,17 @@ func (s *Store) Results(ctx context.Context, ref core.JobRef) ([]core.Result, er
 	if err != nil {
 		return nil, err
 	}
-	out := make([]core.Result, cols.len())
+	out := make([]core.Result, cols.Len())
 	for i := range out {
-		out[i] = cols.result(i, names[cols.keys[i]], bodies)
+		out[i] = resultAt(cols, i, names[cols.Keys[i]], bodies)
 	}
 	return out, nil
 }
 
-// result is the result at index i, named id, with its texts taken from bodies.
-func (c *resultColumns) result(i int, id core.TestID, bodies map[int64]string) core.Result {
-	r := core.Result{Classname: id.Classname, Name: id.Name, Status: c.status(i), Flaky: c.flaky(i), Duration: c.seconds(i)}
-	refs := c.textsOf(i)
+// resultAt is the result at index i of c, named id, with its texts taken from bodies.
+func resultAt(c *chunk.Results, i int, id core.TestID, bodies map[int64]string) core.Result {
+	r := core.Result{Classname: id.Classname, Name: id.Name, Status: c.Status(i), Flaky: c.Flaky(i), Duration: c.Seconds(i)}
+	refs := c.TextsOf(i)
 	r.Message, r.Type, r.Details, r.SystemOut, r.SystemErr = bodies[refs[0]], bodies[refs[1]], bodies[refs[2]], bodies[refs[3]], bodies[refs[4]]
 	return r
 }
@@ -222,7 +223,7 @@ func (s *Store) ResultIDs(ctx context.Context, job core.JobRef, f store.ResultFi
 	var names *jobNames
 	if f.Name != "" || order == store.ByName {
 		if v.names == nil {
-			if v.names, err = s.readJobNames(ctx, cols.keys); err != nil {
+			if v.names, err = s.readJobNames(ctx, cols.Keys); err != nil {
 				return nil, err
 			}
 		}
@@ -232,18 +233,18 @@ func (s *Store) ResultIDs(ctx context.Context, job core.JobRef, f store.ResultFi
 	if len(f.Statuses) > 0 || f.Name != "" {
 		var statuses [4]bool
 		for _, st := range f.Statuses {
-			statuses[st&flagStatus] = true
+			statuses[st&chunk.FlagStatus] = true
 		}
 		var match func(key int64) bool
 		if f.Name != "" {
 			match = names.matcher(f.Name)
 		}
 		keep = func(i int) bool {
-			return (len(f.Statuses) == 0 || statuses[cols.status(i)]) && (match == nil || match(cols.keys[i]))
+			return (len(f.Statuses) == 0 || statuses[cols.Status(i)]) && (match == nil || match(cols.Keys[i]))
 		}
 	}
-	seqs := make([]uint32, 0, cols.len())
-	for i := range cols.len() {
+	seqs := make([]uint32, 0, cols.Len())
+	for i := range cols.Len() {
 		if keep(i) {
 			seqs = append(seqs, uint32(i))
 		}
@@ -258,7 +259,7 @@ func (s *Store) ResultIDs(ctx context.Context, job core.JobRef, f store.ResultFi
 		}
 		rank := v.rank
 		sortBy(seqs, func(seq uint32) uint64 {
-			r := rank(cols.keys[seq])
+			r := rank(cols.Keys[seq])
 			if desc {
 				r = ^r
 			}
@@ -266,7 +267,7 @@ func (s *Store) ResultIDs(ctx context.Context, job core.JobRef, f store.ResultFi
 		})
 	case store.ByStatus: // worst first unless desc
 		sortBy(seqs, func(seq uint32) uint64 {
-			st := uint64(cols.status(int(seq)))
+			st := uint64(cols.Status(int(seq)))
 			if !desc {
 				st = 3 - st
 			}
@@ -274,7 +275,7 @@ func (s *Store) ResultIDs(ctx context.Context, job core.JobRef, f store.ResultFi
 		})
 	case store.ByDuration:
 		sortBy(seqs, func(seq uint32) uint64 {
-			d := uint64(max(cols.durations[seq], 0))
+			d := uint64(max(cols.Durations[seq], 0))
 			if desc {
 				d = ^d
 			}
@@ -295,7 +296,7 @@ func (s *Store) ResultIDs(ctx context.Context, job core.JobRef, f store.ResultFi
 type jobView struct {
 	id         int64
 	importedAt string
-	cols       *resultColumns // without texts
+	cols       *chunk.Results // without texts
 	names      *jobNames      // nil until a name is asked for
 	rank       func(key int64) uint32
 }
@@ -402,10 +403,10 @@ func (s *Store) ResultRows(ctx context.Context, job core.JobRef, seqs []uint32) 
 			return nil, err
 		}
 		first := sorted[i] - uint32(at)
-		for ; i < len(sorted) && sorted[i]-first < uint32(cols.len()); i++ {
+		for ; i < len(sorted) && sorted[i]-first < uint32(cols.Len()); i++ {
 			j := int(sorted[i] - first)
-			f := found{row: store.ResultRow{Seq: sorted[i], Status: cols.status(j), Flaky: cols.flaky(j), Duration: cols.seconds(j)},
-				key: cols.keys[j], msg: cols.textsOf(j)[0]}
+			f := found{row: store.ResultRow{Seq: sorted[i], Status: cols.Status(j), Flaky: cols.Flaky(j), Duration: cols.Seconds(j)},
+				key: cols.Keys[j], msg: cols.TextsOf(j)[0]}
 			byPos[sorted[i]] = f
 			keys = append(keys, f.key)
 			if f.msg != 0 {
@@ -440,26 +441,26 @@ func (s *Store) ResultDetail(ctx context.Context, job core.JobRef, seq uint32) (
 	if err != nil {
 		return core.Result{}, fmt.Errorf("job %s: %w", job, err)
 	}
-	names, err := s.TestNames(ctx, []int64{cols.keys[i]})
+	names, err := s.TestNames(ctx, []int64{cols.Keys[i]})
 	if err != nil {
 		return core.Result{}, err
 	}
-	refs := cols.textsOf(i)
+	refs := cols.TextsOf(i)
 	bodies, err := s.textBodies(ctx, slices.DeleteFunc(refs[:], func(k int64) bool { return k == 0 }))
 	if err != nil {
 		return core.Result{}, err
 	}
-	return cols.result(i, names[cols.keys[i]], bodies), nil
+	return resultAt(cols, i, names[cols.Keys[i]], bodies), nil
 }
 
 // jobNames are the names of a job's tests: the blocks of names they are in, and their
 // classes' names.
 type jobNames struct {
 	classes map[int64]string
-	blocks  map[blockID]*nameBlock
+	blocks  map[blockID]*chunk.NameBlock
 	// last block looked up, for runs of keys in one block
 	lastID    blockID
-	lastBlock *nameBlock
+	lastBlock *chunk.NameBlock
 }
 
 type blockID struct {
@@ -469,13 +470,13 @@ type blockID struct {
 
 func blockOf(key int64) blockID {
 	ord := uint32(key)
-	return blockID{key >> 32, ord - ord%namesPerBlock}
+	return blockID{key >> 32, ord - ord%chunk.NamesPerBlock}
 }
 
 // readJobNames reads the blocks of names that keys are in; a block that does not exist
 // (a key of no test) stays nil.
 func (s *Store) readJobNames(ctx context.Context, keys []int64) (*jobNames, error) {
-	n := &jobNames{blocks: map[blockID]*nameBlock{}}
+	n := &jobNames{blocks: map[blockID]*chunk.NameBlock{}}
 	var ids []blockID
 	last := blockID{class: -1}
 	for _, k := range keys {
@@ -511,8 +512,8 @@ func (s *Store) readJobNames(ctx context.Context, keys []int64) (*jobNames, erro
 	for range 2 {
 		wg.Go(func() {
 			for r := range work {
-				b := &nameBlock{}
-				err := decodeNameBlock(b, r.id.first, r.data)
+				b := &chunk.NameBlock{}
+				err := chunk.DecodeNameBlock(b, r.id.first, r.data)
 				mu.Lock()
 				if err != nil && decodeErr == nil {
 					decodeErr = err
@@ -555,7 +556,7 @@ func (s *Store) readJobNames(ctx context.Context, keys []int64) (*jobNames, erro
 	return n, nil
 }
 
-func (n *jobNames) block(key int64) *nameBlock {
+func (n *jobNames) block(key int64) *chunk.NameBlock {
 	if id := blockOf(key); id != n.lastID || n.lastBlock == nil {
 		n.lastID, n.lastBlock = id, n.blocks[id]
 	}
@@ -571,14 +572,14 @@ func (n *jobNames) matcher(sub string) func(key int64) bool {
 	var buf []byte
 	for id, b := range n.blocks {
 		class := strings.ToLower(n.classes[id.class]) + "::"
-		m := make([]bool, b.len())
+		m := make([]bool, b.Len())
 		whole := strings.Contains(class, sub)
 		for i := range m {
 			if whole {
 				m[i] = true
 				continue
 			}
-			buf = append(append(buf[:0], class...), b.bytes(i)...)
+			buf = append(append(buf[:0], class...), b.Bytes(i)...)
 			lowerASCII(buf[len(class):])
 			m[i] = bytes.Contains(buf, needle)
 		}
@@ -589,7 +590,7 @@ func (n *jobNames) matcher(sub string) func(key int64) bool {
 		if id := blockOf(key); id != lastID {
 			lastID, last = id, matches[id]
 		}
-		i := int(uint32(key) % namesPerBlock)
+		i := int(uint32(key) % chunk.NamesPerBlock)
 		return i < len(last) && last[i]
 	}
 }
@@ -644,8 +645,8 @@ func (n *jobNames) ranks() func(key int64) uint32 {
 		j, names := i, 0
 		for ; j < len(ids) && ids[j].class == ids[i].class; j++ {
 			b := n.blocks[ids[j]]
-			rank[ids[j]] = make([]uint32, b.len())
-			names += b.len()
+			rank[ids[j]] = make([]uint32, b.Len())
+			names += b.Len()
 		}
 		runs = append(runs, run{i, j, total})
 		total += names
@@ -669,7 +670,7 @@ func (n *jobNames) ranks() func(key int64) uint32 {
 				for _, id := range ids[runs[r].from:runs[r].to] {
 					b, ranks := n.blocks[id], rank[id]
 					for k := range ranks {
-						names, slots = append(names, b.bytes(k)), append(slots, &ranks[k])
+						names, slots = append(names, b.Bytes(k)), append(slots, &ranks[k])
 					}
 				}
 				shared := len(names[0])
@@ -703,7 +704,7 @@ func (n *jobNames) ranks() func(key int64) uint32 {
 		if id := blockOf(key); id != lastID {
 			lastID, last = id, rank[id]
 		}
-		if i := uint32(key) % namesPerBlock; int(i) < len(last) {
+		if i := uint32(key) % chunk.NamesPerBlock; int(i) < len(last) {
 			return last[i]
 		}
 		return 0

@@ -8,6 +8,7 @@ import (
 
 	"github.com/regtracker/regtracker/core"
 	"github.com/regtracker/regtracker/core/store"
+	"github.com/regtracker/regtracker/core/store/chunk"
 )
 
 func readStates(t *testing.T, s *Store, r core.JobRef) []store.TestState {
@@ -35,9 +36,9 @@ func readStates(t *testing.T, s *Store, r core.JobRef) []store.TestState {
 // occurrence), flaky marks carry over, keys come sorted, and the count is stored.
 func TestStatesAreWorstPerIdentity(t *testing.T) {
 	for _, run := range []int{1 << 16, 3} { // in memory, and spilled in runs of 3
-		old := runEntries
-		runEntries = run
-		t.Cleanup(func() { runEntries = old })
+		old := chunk.RunEntries
+		chunk.RunEntries = run
+		t.Cleanup(func() { chunk.RunEntries = old })
 
 		s := openTemp(t)
 		rs := []core.Result{
@@ -83,9 +84,9 @@ func TestStatesAreWorstPerIdentity(t *testing.T) {
 // TestStatesManyChunks: thousands of identities in random order, spilled and merged,
 // read back complete and sorted.
 func TestStatesManyChunks(t *testing.T) {
-	old := runEntries
-	runEntries = 1000
-	t.Cleanup(func() { runEntries = old })
+	old := chunk.RunEntries
+	chunk.RunEntries = 1000
+	t.Cleanup(func() { chunk.RunEntries = old })
 	s := openTemp(t)
 	var rs []core.Result
 	rng := rand.New(rand.NewPCG(1, 2))

@@ -12,6 +12,7 @@ import (
 
 	"github.com/regtracker/regtracker/core"
 	"github.com/regtracker/regtracker/core/store"
+	"github.com/regtracker/regtracker/core/store/chunk"
 	"github.com/regtracker/regtracker/core/store/storetest"
 )
 
@@ -194,10 +195,10 @@ func TestUncommittedJobIsInvisibleAndRollbackLeavesNothing(t *testing.T) {
 func TestHashCollisionsAreResolved(t *testing.T) {
 	s := openTemp(t)
 	writeJob(t, s, ref("7.0", "vpn", 1), core.WriteOptions{}, []core.Result{{Classname: "vpn.TunnelTest", Name: "other"}})
-	if _, err := s.db.Exec("INSERT INTO texts (key, body) VALUES (?, 'impostor text')", textKey("expected 3")); err != nil {
+	if _, err := s.db.Exec("INSERT INTO texts (key, body) VALUES (?, 'impostor text')", chunk.TextKey("expected 3")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.db.Exec("INSERT INTO classes (key, name) VALUES (?, 'impostor class')", classKey("vpn.RouteTest")); err != nil {
+	if _, err := s.db.Exec("INSERT INTO classes (key, name) VALUES (?, 'impostor class')", chunk.ClassKey("vpn.RouteTest")); err != nil {
 		t.Fatal(err)
 	}
 	writeJob(t, s, ref("7.0", "vpn", 2), core.WriteOptions{}, sample)

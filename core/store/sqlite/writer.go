@@ -12,6 +12,7 @@ import (
 
 	"github.com/regtracker/regtracker/core"
 	"github.com/regtracker/regtracker/core/store"
+	"github.com/regtracker/regtracker/core/store/chunk"
 )
 
 // rowsPerInsert is how many rows one multi-row INSERT carries; more gained nothing when
@@ -43,20 +44,20 @@ type JobWriter struct {
 	order    []int           // scratch: a batch's rows in key order
 	known    map[string]bool // table -> the last batch's values were all stored already
 	args     []any
-	testKeys []int64      // scratch: the test keys of a batch
-	keys     []int64      // scratch: keys of a batch's texts
-	values   []string     // scratch: texts of a batch
-	slots    []int64      // scratch: the key of each text of a batch, or -1-index in keys
-	texts    textCache    // texts known to be stored
-	states   stateBuilder // the job's test states, built as results are added
+	testKeys []int64            // scratch: the test keys of a batch
+	keys     []int64            // scratch: keys of a batch's texts
+	values   []string           // scratch: texts of a batch
+	slots    []int64            // scratch: the key of each text of a batch, or -1-index in keys
+	texts    textCache          // texts known to be stored
+	states   chunk.StateBuilder // the job's test states, built as results are added
 
 	classes       map[string]*classNames // by class name, bounded by maxCachedNames
 	cachedNames   int
 	lastClass     *classNames
 	lastClassName string
-	block         nameBlock // scratch for decoding name blocks
+	block         chunk.NameBlock // scratch for decoding name blocks
 
-	chunk      resultColumns // results not yet written, from position chunkFirst
+	chunk      chunk.Results // results not yet written, from position chunkFirst
 	chunkFirst uint32
 	seq        uint32 // the position the next result gets
 	raw1       []byte // scratch: a chunk's raw form
@@ -194,13 +195,6 @@ func (w *JobWriter) Add(ctx context.Context, rs []core.Result) error {
 	return nil
 }
 
-// Text columns of a result, in the order of the results table.
-const textCols = 5
-
-func resultTexts(r *core.Result) [textCols]string {
-	return [textCols]string{r.Message, r.Type, r.Details, r.SystemOut, r.SystemErr}
-}
-
 func (w *JobWriter) addChunk(ctx context.Context, rs []core.Result) error {
 	w.testKeys = w.testKeys[:0]
 	for i := range rs {
@@ -216,8 +210,8 @@ func (w *JobWriter) addChunk(ctx context.Context, rs []core.Result) error {
 	}
 	r := 0
 	for i := range rs {
-		var rr textRefs
-		if resultTexts(&rs[i]) != ([textCols]string{}) {
+		var rr chunk.TextRefs
+		if chunk.Texts(&rs[i]) != ([chunk.TextCols]string{}) {
 			rr = refs[r]
 			r++
 		}
@@ -230,17 +224,17 @@ func (w *JobWriter) addChunk(ctx context.Context, rs []core.Result) error {
 
 // appendResult adds a result whose test and texts have their keys to the chunk being
 // filled, writing the chunk when it is full.
-func (w *JobWriter) appendResult(ctx context.Context, key int64, r *core.Result, refs textRefs) error {
+func (w *JobWriter) appendResult(ctx context.Context, key int64, r *core.Result, refs chunk.TextRefs) error {
 	if w.seq == math.MaxUint32 {
 		return fmt.Errorf("job %s: more than %d results", w.ref, uint32(math.MaxUint32))
 	}
-	if err := w.states.add(store.TestState{Key: key, Status: r.Status, Flaky: r.Flaky, Seq: w.seq}); err != nil {
+	if err := w.states.Add(store.TestState{Key: key, Status: r.Status, Flaky: r.Flaky, Seq: w.seq}); err != nil {
 		return err
 	}
-	w.chunk.add(key, r, refs)
+	w.chunk.Add(key, r, refs)
 	w.counts.Add(r)
 	w.seq++
-	if w.chunk.len() == chunkResults {
+	if w.chunk.Len() == chunk.ResultsPerChunk {
 		return w.writeChunk(ctx)
 	}
 	return nil
@@ -248,35 +242,35 @@ func (w *JobWriter) appendResult(ctx context.Context, key int64, r *core.Result,
 
 // writeChunk stores the results gathered since the last chunk as one chunk.
 func (w *JobWriter) writeChunk(ctx context.Context) error {
-	if w.chunk.len() == 0 {
+	if w.chunk.Len() == 0 {
 		return nil
 	}
 	ins, err := w.prepared(ctx, "INSERT INTO result_chunks (job_id, first, results, data) VALUES (?, ?, ?, ?)")
 	if err != nil {
 		return err
 	}
-	w.raw1 = w.chunk.encode(w.raw1[:0])
-	w.packed = compress(w.packed[:0], w.raw1)
-	if _, err := ins.ExecContext(ctx, w.jobID, w.chunkFirst, w.chunk.len(), w.packed); err != nil {
+	w.raw1 = w.chunk.Encode(w.raw1[:0])
+	w.packed = chunk.Compress(w.packed[:0], w.raw1)
+	if _, err := ins.ExecContext(ctx, w.jobID, w.chunkFirst, w.chunk.Len(), w.packed); err != nil {
 		return describe(err)
 	}
-	w.chunkFirst += uint32(w.chunk.len())
-	w.chunk.reset()
+	w.chunkFirst += uint32(w.chunk.Len())
+	w.chunk.Reset()
 	return nil
 }
 
 // textRefs stores the texts of the results of rs that have any and returns their keys,
-// one textRefs per such result. Texts seen lately (messages and failure types repeat a
+// one chunk.TextRefs per such result. Texts seen lately (messages and failure types repeat a
 // lot) are taken from the cache and not sent to SQLite again.
-func (w *JobWriter) textRefs(ctx context.Context, rs []core.Result) ([]textRefs, error) {
+func (w *JobWriter) textRefs(ctx context.Context, rs []core.Result) ([]chunk.TextRefs, error) {
 	w.keys, w.values, w.slots = w.keys[:0], w.values[:0], w.slots[:0]
 	pending := map[int64]int{} // key -> index in w.keys, for texts repeated in the batch
 	for i := range rs {
-		for _, t := range resultTexts(&rs[i]) {
+		for _, t := range chunk.Texts(&rs[i]) {
 			if t == "" {
 				continue
 			}
-			k := textKey(t)
+			k := chunk.TextKey(t)
 			if w.texts.has(k, t) {
 				w.slots = append(w.slots, k)
 				continue
@@ -299,14 +293,14 @@ func (w *JobWriter) textRefs(ctx context.Context, rs []core.Result) ([]textRefs,
 			w.texts.add(k, w.values[j])
 		}
 	}
-	var out []textRefs
+	var out []chunk.TextRefs
 	slot := 0
 	for i := range rs {
-		texts := resultTexts(&rs[i])
-		if texts == ([textCols]string{}) {
+		texts := chunk.Texts(&rs[i])
+		if texts == ([chunk.TextCols]string{}) {
 			continue
 		}
-		var refs textRefs
+		var refs chunk.TextRefs
 		for c, t := range texts {
 			if t == "" {
 				continue
@@ -464,7 +458,7 @@ func (w *JobWriter) Rollback() {
 }
 
 func (w *JobWriter) finish() {
-	w.states.close()
+	w.states.Close()
 	w.conn.Raw(func(any) error {
 		for _, st := range w.raw {
 			st.Close()

@@ -1,4 +1,4 @@
-package sqlite
+package chunk
 
 import (
 	"fmt"
@@ -37,14 +37,14 @@ func codecs() (*zstd.Encoder, *zstd.Decoder) {
 	return zstdEnc, zstdDec
 }
 
-// compress appends the compressed form of src to dst.
-func compress(dst, src []byte) []byte {
+// Compress appends the compressed form of src to dst.
+func Compress(dst, src []byte) []byte {
 	enc, _ := codecs()
 	return enc.EncodeAll(src, dst)
 }
 
-// decompress appends the decompressed form of src to dst.
-func decompress(dst, src []byte, what string) ([]byte, error) {
+// Decompress appends the decompressed form of src to dst.
+func Decompress(dst, src []byte, what string) ([]byte, error) {
 	_, dec := codecs()
 	out, err := dec.DecodeAll(src, dst)
 	if err != nil {

@@ -1,4 +1,4 @@
-package sqlite
+package chunk
 
 import (
 	"math"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/regtracker/regtracker/core"
 	"github.com/regtracker/regtracker/core/store"
+	"github.com/regtracker/regtracker/core/store/storetest"
 )
 
 func TestDurationScale(t *testing.T) {
@@ -30,24 +31,24 @@ func TestDurationScale(t *testing.T) {
 
 // columnsOf builds the columns of rs with made-up text keys: result i's texts get keys
 // derived from i.
-func columnsOf(rs []core.Result) *resultColumns {
-	var c resultColumns
+func columnsOf(rs []core.Result) *Results {
+	var c Results
 	for i := range rs {
-		var refs textRefs
-		for j, t := range resultTexts(&rs[i]) {
+		var refs TextRefs
+		for j, t := range Texts(&rs[i]) {
 			if t != "" {
 				refs[j] = int64(i)<<8 | int64(j) + 1
 			}
 		}
-		c.add(int64(i%3)<<32|int64(i*7%11), &rs[i], refs)
+		c.Add(int64(i%3)<<32|int64(i*7%11), &rs[i], refs)
 	}
 	return &c
 }
 
 func TestResultChunkRoundTrip(t *testing.T) {
 	for name, rs := range map[string][]core.Result{
-		"sample": sample,
-		"one":    {{Name: "x", Duration: 0.001}},
+		"storetest.Sample": storetest.Sample,
+		"one":              {{Name: "x", Duration: 0.001}},
 		"extremes": {
 			{Name: "negative", Duration: -1.5},
 			{Name: "huge", Duration: 1e9, Status: core.Error, SystemErr: "e"},
@@ -57,22 +58,22 @@ func TestResultChunkRoundTrip(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			want := columnsOf(rs)
-			raw := want.encode(nil)
-			var got resultColumns
-			if err := got.decode(compressRoundTrip(t, raw), true); err != nil {
+			raw := want.Encode(nil)
+			var got Results
+			if err := got.Decode(compressRoundTrip(t, raw), true); err != nil {
 				t.Fatal(err)
 			}
 			if !reflect.DeepEqual(&got, want) {
 				t.Errorf("decoded\n%+v\nwant\n%+v", got, *want)
 			}
 			for i := range rs {
-				if got.textsOf(i) != want.textsOf(i) || got.status(i) != rs[i].Status || got.flaky(i) != rs[i].Flaky {
-					t.Errorf("result %d: texts %v, status %v flaky %v", i, got.textsOf(i), got.status(i), got.flaky(i))
+				if got.TextsOf(i) != want.TextsOf(i) || got.Status(i) != rs[i].Status || got.Flaky(i) != rs[i].Flaky {
+					t.Errorf("result %d: texts %v, status %v flaky %v", i, got.TextsOf(i), got.Status(i), got.Flaky(i))
 				}
 			}
 			// Without texts, the other columns are the same.
-			var short resultColumns
-			if err := short.decode(raw, false); err != nil || !reflect.DeepEqual(short.keys, want.keys) || !reflect.DeepEqual(short.durations, want.durations) {
+			var short Results
+			if err := short.Decode(raw, false); err != nil || !reflect.DeepEqual(short.Keys, want.Keys) || !reflect.DeepEqual(short.Durations, want.Durations) {
 				t.Errorf("without texts: %+v %v", short, err)
 			}
 		})
@@ -81,7 +82,7 @@ func TestResultChunkRoundTrip(t *testing.T) {
 
 func compressRoundTrip(t *testing.T, raw []byte) []byte {
 	t.Helper()
-	out, err := decompress(nil, compress(nil, raw), "test")
+	out, err := Decompress(nil, Compress(nil, raw), "test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,43 +91,43 @@ func compressRoundTrip(t *testing.T, raw []byte) []byte {
 
 // Two chunks decoded into one set of columns keep their texts at the right positions.
 func TestResultChunksAppend(t *testing.T) {
-	a, b := columnsOf(sample[:2]), columnsOf(sample[2:])
-	var got resultColumns
-	if err := got.decode(a.encode(nil), true); err != nil {
+	a, b := columnsOf(storetest.Sample[:2]), columnsOf(storetest.Sample[2:])
+	var got Results
+	if err := got.Decode(a.Encode(nil), true); err != nil {
 		t.Fatal(err)
 	}
-	if err := got.decode(b.encode(nil), true); err != nil {
+	if err := got.Decode(b.Encode(nil), true); err != nil {
 		t.Fatal(err)
 	}
-	if got.len() != len(sample) || got.textsOf(1) != a.textsOf(1) || got.textsOf(4) != b.textsOf(2) || got.textsOf(0) != (textRefs{}) {
+	if got.Len() != len(storetest.Sample) || got.TextsOf(1) != a.TextsOf(1) || got.TextsOf(4) != b.TextsOf(2) || got.TextsOf(0) != (TextRefs{}) {
 		t.Errorf("appended: %+v", got)
 	}
 }
 
 func TestDamagedResultChunks(t *testing.T) {
-	raw := columnsOf(sample).encode(nil)
+	raw := columnsOf(storetest.Sample).Encode(nil)
 	for cut := range len(raw) {
-		var c resultColumns
-		if err := c.decode(raw[:cut], true); err == nil {
+		var c Results
+		if err := c.Decode(raw[:cut], true); err == nil {
 			t.Errorf("cut at %d of %d: no error", cut, len(raw))
 		}
 	}
-	if _, err := decompress(nil, []byte("not zstd"), "result chunk"); err == nil {
+	if _, err := Decompress(nil, []byte("not zstd"), "result chunk"); err == nil {
 		t.Error("garbage decompressed")
 	}
 }
 
 func FuzzResultChunk(f *testing.F) {
-	f.Add(columnsOf(sample).encode(nil))
+	f.Add(columnsOf(storetest.Sample).Encode(nil))
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		var c resultColumns
-		if c.decode(raw, true) != nil {
+		var c Results
+		if c.Decode(raw, true) != nil {
 			return
 		}
 		// What decodes re-encodes to the same columns.
-		var again resultColumns
-		if err := again.decode(c.encode(nil), true); err != nil || !reflect.DeepEqual(again.keys, c.keys) || !reflect.DeepEqual(again.refs, c.refs) {
+		var again Results
+		if err := again.Decode(c.Encode(nil), true); err != nil || !reflect.DeepEqual(again.Keys, c.Keys) || !reflect.DeepEqual(again.Refs, c.Refs) {
 			t.Errorf("re-encoding %x: %v", raw, err)
 		}
 	})
@@ -140,11 +141,11 @@ func TestStateChunkRoundTrip(t *testing.T) {
 	var raw []byte
 	prevKey, prevSeq := states[0].Key, int64(-1)
 	for _, s := range states {
-		raw = appendState(raw, prevKey, prevSeq, s)
+		raw = AppendState(raw, prevKey, prevSeq, s)
 		prevKey, prevSeq = s.Key, int64(s.Seq)
 	}
 	var scratch []byte
-	got, err := decodeStates(nil, states[0].Key, compress(nil, raw), &scratch)
+	got, err := DecodeStates(nil, states[0].Key, Compress(nil, raw), &scratch)
 	if err != nil || !reflect.DeepEqual(got, states) {
 		t.Errorf("decoded %+v %v", got, err)
 	}
@@ -152,19 +153,19 @@ func TestStateChunkRoundTrip(t *testing.T) {
 
 func TestNameBlockRoundTrip(t *testing.T) {
 	names := []string{"a", "", "ünïcode[ipv6]", "a"}
-	var b nameBlock
-	if err := decodeNameBlock(&b, 2048, compress(nil, encodeNames(nil, names))); err != nil {
+	var b NameBlock
+	if err := DecodeNameBlock(&b, 2048, Compress(nil, AppendNames(nil, names))); err != nil {
 		t.Fatal(err)
 	}
-	if b.len() != len(names) || b.first != 2048 {
-		t.Fatalf("%d names from %d", b.len(), b.first)
+	if b.Len() != len(names) || b.First != 2048 {
+		t.Fatalf("%d names from %d", b.Len(), b.First)
 	}
 	for i, n := range names {
-		if string(b.bytes(i)) != n {
-			t.Errorf("name %d: %q, want %q", i, b.bytes(i), n)
+		if string(b.Bytes(i)) != n {
+			t.Errorf("name %d: %q, want %q", i, b.Bytes(i), n)
 		}
 	}
-	if err := decodeNameBlock(&b, 0, compress(nil, []byte{5, 'a'})); err == nil {
+	if err := DecodeNameBlock(&b, 0, Compress(nil, []byte{5, 'a'})); err == nil {
 		t.Error("a block cut short decoded")
 	}
 }

@@ -1,4 +1,4 @@
-package sqlite
+package chunk
 
 import (
 	"encoding/binary"
@@ -9,7 +9,7 @@ import (
 	"github.com/regtracker/regtracker/core"
 )
 
-// A job's results are kept as column chunks of up to chunkResults results each, in
+// A job's results are kept as column chunks of up to ResultsPerChunk results each, in
 // report order (see the result_chunks table). A chunk's columns, before compression:
 //
 //	uvarint  n                       results in the chunk
@@ -18,87 +18,87 @@ import (
 //	byte     e                       durations are in units of 10^e microseconds
 //	n ×      varint(duration)        zigzag, in those units
 //	per result with texts:
-//	         byte mask               which of the textCols texts it has
+//	         byte mask               which of the TextCols texts it has
 //	         8 bytes per set bit     the texts' keys, little-endian
 //
 // Column by column, a repeated job's keys are runs of +1 and its statuses runs of
 // passed, which zstd turns into a few bytes; a duration written in milliseconds costs
 // two bytes, not three.
 
-// chunkResults is how many results one chunk holds: large enough that a chunk
+// ResultsPerChunk is how many results one chunk holds: large enough that a chunk
 // compresses well and a 1M-result job is 245 rows, small enough that reading one
 // result decodes little.
-const chunkResults = 4096
+const ResultsPerChunk = 4096
 
-// textRefs are the keys of a result's texts in the order of resultTexts; 0 is none.
-type textRefs [textCols]int64
+// TextRefs are the keys of a result's texts in the order of Texts; 0 is none.
+type TextRefs [TextCols]int64
 
-// resultColumns are decoded (or to be encoded) results of one or more chunks, column by
+// Results are decoded (or to be encoded) results of one or more chunks, column by
 // column. Texts are sparse: withText lists the positions that have any, refs their keys.
-type resultColumns struct {
-	keys      []int64
-	flags     []byte
-	durations []int64 // microseconds
-	withText  []uint32
-	refs      []textRefs
+type Results struct {
+	Keys      []int64
+	Flags     []byte
+	Durations []int64 // microseconds
+	WithText  []uint32
+	Refs      []TextRefs
 }
 
 const (
-	flagStatus = 3
-	flagFlaky  = 1 << 2
-	flagTexts  = 1 << 3
+	FlagStatus = 3
+	FlagFlaky  = 1 << 2
+	FlagTexts  = 1 << 3
 )
 
-func (c *resultColumns) len() int { return len(c.keys) }
+func (c *Results) Len() int { return len(c.Keys) }
 
-func (c *resultColumns) reset() {
-	c.keys, c.flags, c.durations = c.keys[:0], c.flags[:0], c.durations[:0]
-	c.withText, c.refs = c.withText[:0], c.refs[:0]
+func (c *Results) Reset() {
+	c.Keys, c.Flags, c.Durations = c.Keys[:0], c.Flags[:0], c.Durations[:0]
+	c.WithText, c.Refs = c.WithText[:0], c.Refs[:0]
 }
 
 // add appends one result.
-func (c *resultColumns) add(key int64, r *core.Result, refs textRefs) {
-	f := byte(r.Status) & flagStatus
+func (c *Results) Add(key int64, r *core.Result, refs TextRefs) {
+	f := byte(r.Status) & FlagStatus
 	if r.Flaky {
-		f |= flagFlaky
+		f |= FlagFlaky
 	}
-	if refs != (textRefs{}) {
-		f |= flagTexts
-		c.withText = append(c.withText, uint32(len(c.keys)))
-		c.refs = append(c.refs, refs)
+	if refs != (TextRefs{}) {
+		f |= FlagTexts
+		c.WithText = append(c.WithText, uint32(len(c.Keys)))
+		c.Refs = append(c.Refs, refs)
 	}
-	c.keys = append(c.keys, key)
-	c.flags = append(c.flags, f)
-	c.durations = append(c.durations, micros(r.Duration))
+	c.Keys = append(c.Keys, key)
+	c.Flags = append(c.Flags, f)
+	c.Durations = append(c.Durations, Micros(r.Duration))
 }
 
-// micros is a duration in seconds as whole microseconds.
-func micros(seconds float64) int64 {
+// Micros is a duration in seconds as whole microseconds.
+func Micros(seconds float64) int64 {
 	if math.IsNaN(seconds) || math.IsInf(seconds, 0) {
 		return 0
 	}
 	return int64(math.Round(seconds * 1e6))
 }
 
-func (c *resultColumns) status(i int) core.Status { return core.Status(c.flags[i] & flagStatus) }
-func (c *resultColumns) flaky(i int) bool         { return c.flags[i]&flagFlaky != 0 }
-func (c *resultColumns) seconds(i int) float64    { return float64(c.durations[i]) / 1e6 }
+func (c *Results) Status(i int) core.Status { return core.Status(c.Flags[i] & FlagStatus) }
+func (c *Results) Flaky(i int) bool         { return c.Flags[i]&FlagFlaky != 0 }
+func (c *Results) Seconds(i int) float64    { return float64(c.Durations[i]) / 1e6 }
 
 // textsOf returns the text keys of result i (a binary search of the sparse column).
-func (c *resultColumns) textsOf(i int) textRefs {
-	if c.flags[i]&flagTexts == 0 {
-		return textRefs{}
+func (c *Results) TextsOf(i int) TextRefs {
+	if c.Flags[i]&FlagTexts == 0 {
+		return TextRefs{}
 	}
-	lo, hi := 0, len(c.withText)
+	lo, hi := 0, len(c.WithText)
 	for lo < hi {
 		m := (lo + hi) / 2
-		if c.withText[m] < uint32(i) {
+		if c.WithText[m] < uint32(i) {
 			lo = m + 1
 		} else {
 			hi = m
 		}
 	}
-	return c.refs[lo]
+	return c.Refs[lo]
 }
 
 // durationScale is the largest power of ten (at most 10^6) that divides every duration.
@@ -117,20 +117,20 @@ func durationScale(ds []int64) (exp byte, unit int64) {
 }
 
 // encode appends the columns' raw (uncompressed) chunk form to buf.
-func (c *resultColumns) encode(buf []byte) []byte {
-	buf = binary.AppendUvarint(buf, uint64(len(c.keys)))
+func (c *Results) Encode(buf []byte) []byte {
+	buf = binary.AppendUvarint(buf, uint64(len(c.Keys)))
 	var prev int64
-	for _, k := range c.keys {
+	for _, k := range c.Keys {
 		buf = binary.AppendVarint(buf, k-prev)
 		prev = k
 	}
-	buf = append(buf, c.flags...)
-	exp, unit := durationScale(c.durations)
+	buf = append(buf, c.Flags...)
+	exp, unit := durationScale(c.Durations)
 	buf = append(buf, exp)
-	for _, d := range c.durations {
+	for _, d := range c.Durations {
 		buf = binary.AppendVarint(buf, d/unit)
 	}
-	for _, refs := range c.refs {
+	for _, refs := range c.Refs {
 		var mask byte
 		for j, k := range refs {
 			if k != 0 {
@@ -151,8 +151,8 @@ var errDamagedChunk = errors.New("result chunk: damaged")
 
 // decodeResults appends the results of a raw chunk to c; the positions of texts are
 // offset by c's length before the call. Without texts, their column is skipped.
-func (c *resultColumns) decode(raw []byte, texts bool) error {
-	base := uint32(len(c.keys))
+func (c *Results) Decode(raw []byte, texts bool) error {
+	base := uint32(len(c.Keys))
 	n, k := binary.Uvarint(raw)
 	if k <= 0 || n > uint64(len(raw)) {
 		return errDamagedChunk
@@ -166,13 +166,13 @@ func (c *resultColumns) decode(raw []byte, texts bool) error {
 		}
 		raw = raw[k:]
 		key += d
-		c.keys = append(c.keys, key)
+		c.Keys = append(c.Keys, key)
 	}
 	if uint64(len(raw)) < n+1 {
 		return errDamagedChunk
 	}
 	flags := raw[:n]
-	c.flags = append(c.flags, flags...)
+	c.Flags = append(c.Flags, flags...)
 	exp := raw[n]
 	raw = raw[n+1:]
 	if exp > 6 {
@@ -185,13 +185,13 @@ func (c *resultColumns) decode(raw []byte, texts bool) error {
 			return errDamagedChunk
 		}
 		raw = raw[k:]
-		c.durations = append(c.durations, d*unit)
+		c.Durations = append(c.Durations, d*unit)
 	}
 	if !texts {
 		return nil
 	}
 	for i, f := range flags {
-		if f&flagTexts == 0 {
+		if f&FlagTexts == 0 {
 			continue
 		}
 		if len(raw) == 0 {
@@ -199,7 +199,7 @@ func (c *resultColumns) decode(raw []byte, texts bool) error {
 		}
 		mask := raw[0]
 		raw = raw[1:]
-		var refs textRefs
+		var refs TextRefs
 		for j := range refs {
 			if mask&(1<<j) == 0 {
 				continue
@@ -210,11 +210,18 @@ func (c *resultColumns) decode(raw []byte, texts bool) error {
 			refs[j] = int64(binary.LittleEndian.Uint64(raw))
 			raw = raw[8:]
 		}
-		c.withText = append(c.withText, base+uint32(i))
-		c.refs = append(c.refs, refs)
+		c.WithText = append(c.WithText, base+uint32(i))
+		c.Refs = append(c.Refs, refs)
 	}
 	if len(raw) != 0 {
 		return fmt.Errorf("result chunk: %d bytes after the last column", len(raw))
 	}
 	return nil
+}
+
+// Text columns of a result, in the order of the results table.
+const TextCols = 5
+
+func Texts(r *core.Result) [TextCols]string {
+	return [TextCols]string{r.Message, r.Type, r.Details, r.SystemOut, r.SystemErr}
 }

@@ -1,4 +1,4 @@
-package sqlite
+package chunk
 
 import "math/bits"
 
@@ -16,10 +16,10 @@ const (
 	idMask = 1<<63 - 1
 )
 
-// hash is a 64-bit hash of s that reads eight bytes at a time (FNV-1a reads one, and
+// Hash is a 64-bit hash of s that reads eight bytes at a time (FNV-1a reads one, and
 // hashing names and stack traces was a tenth of an import's writer time). It must never
 // change: keys in existing databases are derived from it.
-func hash[T string | []byte](s T) uint64 {
+func Hash[T string | []byte](s T) uint64 {
 	h := uint64(fnvOffset) ^ uint64(len(s))*fnvPrime
 	for len(s) >= 8 {
 		w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
@@ -40,11 +40,11 @@ func hash[T string | []byte](s T) uint64 {
 	return h
 }
 
-// classKey is the preferred key of a class name.
-func classKey(name string) int64 { return int64(hash(name) & idMask) }
+// ClassKey is the preferred key of a class name.
+func ClassKey(name string) int64 { return int64(Hash(name) & idMask) }
 
-// textKey is the preferred id of a text; never 0, which a result chunk uses for none.
-func textKey(body string) int64 { return max(int64(hash(body)&idMask), 1) }
+// TextKey is the preferred id of a text; never 0, which a result chunk uses for none.
+func TextKey(body string) int64 { return max(int64(Hash(body)&idMask), 1) }
 
-// nextKey is the next key to probe after a collision.
-func nextKey(key int64) int64 { return (key + 1) & idMask }
+// NextKey is the next key to probe after a collision.
+func NextKey(key int64) int64 { return (key + 1) & idMask }
