@@ -55,6 +55,10 @@ type WriteOptions struct {
 	// the changes that entered with it, newest first; both are kept with the job.
 	Revision string
 	Commits  []Commit
+	// ImportedAt, when set, marks a job copied from another store: its import time, and
+	// the statistics given to Commit, are those of the original import and kept as
+	// they are. Otherwise the job is imported now.
+	ImportedAt time.Time
 }
 
 // JobWriter writes one job's results as a single transaction: nothing is visible until

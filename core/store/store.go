@@ -39,8 +39,10 @@ type Store interface {
 	Base(ctx context.Context, job core.JobRef) (core.JobRef, bool, error)
 	Next(ctx context.Context, job core.JobRef) (core.JobRef, bool, error)
 
-	// Results are a job's results in report order, texts included.
+	// Results are a job's results in report order, texts included; EachResult gives
+	// them a batch at a time, in bounded memory.
 	Results(ctx context.Context, ref core.JobRef) ([]core.Result, error)
+	EachResult(ctx context.Context, ref core.JobRef, fn func([]core.Result) error) error
 	// ResultIDs, ResultRows and ResultDetail serve the results table: positions of the
 	// results passing a filter, in an order; rows of positions; one result whole.
 	ResultIDs(ctx context.Context, job core.JobRef, f ResultFilter, order ResultOrder, desc bool) ([]uint32, error)
@@ -64,7 +66,8 @@ type Store interface {
 	JobsWithDiffs(ctx context.Context, module core.ModuleRef) ([]core.Job, []DiffCounts, error)
 	SetDiffCounts(ctx context.Context, job core.JobRef, base *core.JobRef, regressions, fixed int64, knownSet string) error
 
-	// Known issues of a module (or of all, module nil), oldest first.
+	// Known issues of a module (or of all, module nil), oldest first. AddKnownIssue
+	// gives k its ID, and its When unless set.
 	KnownIssues(ctx context.Context, module *core.ModuleRef) ([]core.KnownIssue, error)
 	AddKnownIssue(ctx context.Context, k core.KnownIssue) (core.KnownIssue, error)
 	RemoveKnownIssue(ctx context.Context, id int64) (core.KnownIssue, error)

@@ -56,6 +56,7 @@ func init() {
 			"exit 1 with the reason when a job falls short (a CI step)", runGate},
 		{"jenkins", "--url URL --jenkins-job FOLDER/JOB --into RELEASE/MODULE [--build N | --last K | --latest] [--artifacts GLOB] [--user USER] [--ca-file PEM] [--insecure] [--replace] [--json]",
 			"import Jenkins builds (token from $REGTRACKER_JENKINS_TOKEN)", runJenkins},
+		{"copy", "--from DB --to DB [--json]", "copy the jobs, known issues and source clones one store has and another lacks", runCopy},
 		{"demo", "[--json]", "fill the database with a realistic demo history", runDemo},
 		{"diagnose", "[--json] [--markdown FILE]", "report on the app, memory, the database's health, the cache, failed imports and the log", runDiagnose},
 	}

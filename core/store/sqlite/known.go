@@ -9,12 +9,15 @@ import (
 	"github.com/regtracker/regtracker/core"
 )
 
-// AddKnownIssue records k (its ID and When are set here) and returns it.
+// AddKnownIssue records k (its ID set here, its When too unless given) and returns it.
 func (s *Store) AddKnownIssue(ctx context.Context, k core.KnownIssue) (core.KnownIssue, error) {
 	if err := k.Validate(); err != nil {
 		return k, err
 	}
-	k.When = time.Now().UTC().Truncate(time.Second)
+	if k.When.IsZero() {
+		k.When = time.Now()
+	}
+	k.When = k.When.UTC().Truncate(time.Second)
 	var class, name, sig any
 	if k.Test != nil {
 		class, name = k.Test.Classname, k.Test.Name

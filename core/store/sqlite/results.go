@@ -171,35 +171,66 @@ func (s *Store) textBodies(ctx context.Context, keys []int64) (map[int64]string,
 
 // Results returns a job's results in report order, for tests and exports.
 func (s *Store) Results(ctx context.Context, ref core.JobRef) ([]core.Result, error) {
+	var out []core.Result
+	err := s.EachResult(ctx, ref, func(rs []core.Result) error {
+		out = append(out, rs...)
+		return nil
+	})
+	return out, err
+}
+
+// EachResult calls fn with a job's results in report order, a chunk at a time (fn may
+// keep the slice), reading no more than a chunk's names and texts at once.
+func (s *Store) EachResult(ctx context.Context, ref core.JobRef, fn func([]core.Result) error) error {
 	id, _, err := s.jobID(ctx, ref)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	cols, err := s.readResults(ctx, id, true)
+	var firsts []uint32
+	err = s.queryEach(ctx, func(rows *sql.Rows) error {
+		var first uint32
+		if err := rows.Scan(&first); err != nil {
+			return err
+		}
+		firsts = append(firsts, first)
+		return nil
+	}, "SELECT first FROM result_chunks WHERE job_id = ? ORDER BY first", id)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	names, err := s.TestNames(ctx, cols.Keys)
-	if err != nil {
-		return nil, err
-	}
-	var keys []int64
-	for _, refs := range cols.Refs {
-		for _, k := range refs {
-			if k != 0 {
-				keys = append(keys, k)
+	for _, first := range firsts {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		cols, _, err := s.readResultAt(ctx, id, first)
+		if err != nil {
+			return err
+		}
+		names, err := s.TestNames(ctx, cols.Keys)
+		if err != nil {
+			return err
+		}
+		var keys []int64
+		for _, refs := range cols.Refs {
+			for _, k := range refs {
+				if k != 0 {
+					keys = append(keys, k)
+				}
 			}
 		}
+		bodies, err := s.textBodies(ctx, keys)
+		if err != nil {
+			return err
+		}
+		out := make([]core.Result, cols.Len())
+		for i := range out {
+			out[i] = resultAt(cols, i, names[cols.Keys[i]], bodies)
+		}
+		if err := fn(out); err != nil {
+			return err
+		}
 	}
-	bodies, err := s.textBodies(ctx, keys)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]core.Result, cols.Len())
-	for i := range out {
-		out[i] = resultAt(cols, i, names[cols.Keys[i]], bodies)
-	}
-	return out, nil
+	return nil
 }
 
 // resultAt is the result at index i of c, named id, with its texts taken from bodies.

@@ -123,6 +123,9 @@ func (w *JobWriter) createJob(ctx context.Context) error {
 		}
 	}
 	w.importedAt = time.Now().UTC()
+	if !w.opts.ImportedAt.IsZero() {
+		w.importedAt = w.opts.ImportedAt.UTC()
+	}
 	res, err := w.conn.ExecContext(ctx,
 		"INSERT INTO jobs (module_id, number, imported_at, source, revision) VALUES (?, ?, ?, ?, ?)",
 		moduleID, w.ref.Number, w.importedAt.Format(time.RFC3339Nano), w.opts.Source, w.opts.Revision)
@@ -407,8 +410,14 @@ func (w *JobWriter) Commit(ctx context.Context, stats core.ImportStats) (core.Jo
 		w.Rollback()
 		return core.Job{}, err
 	}
-	stats.Wait, stats.Write = w.waited, w.busy
+	copied := !w.opts.ImportedAt.IsZero() // the statistics of the original import are kept
+	if !copied {
+		stats.Wait, stats.Write = w.waited, w.busy
+	}
 	total := time.Since(w.started)
+	if copied {
+		total = stats.Total
+	}
 	_, err = w.conn.ExecContext(ctx, `UPDATE jobs SET identities = ?, tests = ?, passed = ?, failed = ?, errors = ?, skipped = ?, flaky = ?,
 		duration_seconds = ?, files = ?, bytes = ?, wait_seconds = ?, decode_seconds = ?, write_seconds = ?,
 		import_seconds = ?, peak_rss_bytes = ?, peak_heap_bytes = ? WHERE id = ?`,
@@ -424,8 +433,10 @@ func (w *JobWriter) Commit(ctx context.Context, stats core.ImportStats) (core.Jo
 		w.Rollback()
 		return core.Job{}, describe(err)
 	}
-	stats.Commit = time.Since(t0)
-	stats.Total = time.Since(w.started)
+	if !copied {
+		stats.Commit = time.Since(t0)
+		stats.Total = time.Since(w.started)
+	}
 	// The commit's own duration is known only now; a failure here loses nothing else.
 	w.conn.ExecContext(context.WithoutCancel(ctx),
 		"UPDATE jobs SET commit_seconds = ?, import_seconds = ? WHERE id = ?",
