@@ -5,7 +5,7 @@ import "math/bits"
 // Keys of interned rows (classes, texts) are derived from a 64-bit hash of their
 // content, so that a lookup is a primary-key search and no secondary index has to be
 // maintained while importing. Collisions are detected and resolved by probing (see
-// intern.go); keys stay in the positive int64 range.
+// the sqlite backend's intern.go); keys stay in the positive int64 range.
 
 const (
 	fnvOffset = 14695981039346656037

@@ -3,8 +3,8 @@
 // the database runs in WAL mode so readers are never blocked, with a single writer per
 // process and a busy timeout between processes. All SQL of the project lives here.
 //
-// A job's results are not rows: they are compressed column chunks (chunks.go), its
-// tests' states sorted chunks (states.go), and test names blocks per class (names.go),
+// A job's results are not rows: they are compressed column chunks, its tests' states
+// sorted chunks, and test names blocks per class (the formats are core/store/chunk's),
 // so that a result costs a few bytes and a job's results are read in milliseconds.
 package sqlite
 

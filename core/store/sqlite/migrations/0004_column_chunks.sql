@@ -1,5 +1,5 @@
--- Results, test names and test states as compressed column chunks (see chunks.go,
--- names.go, states.go): a result costs a few bytes in a chunk instead of a row. The
+-- Results, test names and test states as compressed column chunks (see the package
+-- core/store/chunk): a result costs a few bytes in a chunk instead of a row. The
 -- rows of the earlier layout are moved into chunks by the Go step of this migration
 -- (migrate_chunks.go), which then drops the old tables.
 
@@ -14,7 +14,7 @@ CREATE TABLE test_names (
 ) WITHOUT ROWID;
 
 -- A job's results in report order, in chunks of 4096: test keys, statuses, flaky marks,
--- durations and text keys, each a column (see chunks.go), zstd-compressed. A result is
+-- durations and text keys, each a column (see core/store/chunk), zstd-compressed. A result is
 -- named by its position in the job.
 CREATE TABLE result_chunks (
     job_id  INTEGER NOT NULL, -- jobs.id
