@@ -1,7 +1,8 @@
 // Package sqlite is the store of a local SQLite file (modernc.org/sqlite, pure Go): it
-// keeps releases, modules, jobs and their results, and implements store.Store. The schema comes from embedded, versioned migrations;
-// the database runs in WAL mode so readers are never blocked, with a single writer per
-// process and a busy timeout between processes. All SQL of the project lives here.
+// keeps releases, modules, jobs and their results, and implements store.Store. The
+// schema comes from embedded, versioned migrations; the database runs in WAL mode so
+// readers are never blocked, with a single writer per process and a busy timeout between
+// processes. All the SQL of the file store lives here.
 //
 // A job's results are not rows: they are compressed column chunks, its tests' states
 // sorted chunks, and test names blocks per class (the formats are core/store/chunk's),
