@@ -311,8 +311,10 @@ func statesAndHistory(t *testing.T, s store.Store) {
 	}
 }
 
-func identitiesAcrossJobs(t *testing.T, s store.Store) {
-	var first []core.Result
+// TwoOrders are two jobs of 2,600 tests: a class of more tests than a block of names
+// holds and classes that come and go; the second runs them backwards with one new test
+// in the middle.
+func TwoOrders() (first, second []core.Result) {
 	for i := range 2600 {
 		class := "vpn.BigTest"
 		if i%7 == 0 {
@@ -320,14 +322,19 @@ func identitiesAcrossJobs(t *testing.T, s store.Store) {
 		}
 		first = append(first, core.Result{Classname: class, Name: fmt.Sprintf("case%04d", i), Duration: float64(i) / 1000})
 	}
-	WriteJob(t, s, ref("7.0", "vpn", 1), core.WriteOptions{}, first)
-	var second []core.Result
 	for i := len(first) - 1; i >= 0; i-- {
 		second = append(second, first[i])
 		if i == 1300 {
 			second = append(second, core.Result{Classname: "vpn.BigTest", Name: "newcomer", Status: core.Failed})
 		}
 	}
+	return first, second
+}
+
+// identitiesAcrossJobs: every test of TwoOrders has one key, the same in both jobs.
+func identitiesAcrossJobs(t *testing.T, s store.Store) {
+	first, second := TwoOrders()
+	WriteJob(t, s, ref("7.0", "vpn", 1), core.WriteOptions{}, first)
 	WriteJob(t, s, ref("7.0", "vpn", 2), core.WriteOptions{}, second)
 	for n, want := range map[int64][]core.Result{1: first, 2: second} {
 		rs, err := s.Results(ctx, ref("7.0", "vpn", n))
