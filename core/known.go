@@ -2,6 +2,8 @@ package core
 
 import (
 	"fmt"
+	"os"
+	"os/user"
 	"time"
 )
 
@@ -21,6 +23,17 @@ type KnownIssue struct {
 	Expires string
 	Who     string
 	When    time.Time
+}
+
+// CurrentUser names who records a known issue: the login name, else $USER.
+func CurrentUser() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	if u := os.Getenv("USER"); u != "" {
+		return u
+	}
+	return "unknown"
 }
 
 // DateLayout is how known issues' expiry dates are written.

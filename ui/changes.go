@@ -18,6 +18,7 @@ import (
 
 	"github.com/regtracker/regtracker/core"
 	"github.com/regtracker/regtracker/core/analysis"
+	"github.com/regtracker/regtracker/core/format"
 	"github.com/regtracker/regtracker/core/jenkins"
 )
 
@@ -69,7 +70,7 @@ func newChangesView(u *App, module core.ModuleRef) *changesView {
 			if c.Build > 0 {
 				build = fmt.Sprintf(" (build %d)", c.Build)
 			}
-			box.Objects[0].(*widget.Label).SetText(fmt.Sprintf("%s  %s, %s%s: %s", id, c.Author, ago(c.Time), build, firstLine(c.Message)))
+			box.Objects[0].(*widget.Label).SetText(fmt.Sprintf("%s  %s, %s%s: %s", id, c.Author, ago(c.Time), build, format.FirstLine(c.Message)))
 			box.Objects[2].(*widget.Button).OnTapped = func() {
 				u.fyne.Clipboard().SetContent(c.ID)
 				u.setStatus("Copied %s.", c.ID)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/regtracker/regtracker/core"
 	"github.com/regtracker/regtracker/core/analysis"
+	"github.com/regtracker/regtracker/core/format"
 )
 
 // historyPage shows one test across a module's jobs: a strip of coloured cells, one per
@@ -148,7 +149,7 @@ func (p *historyPage) show() {
 	slices.SortStableFunc(order, func(a, b string) int { return len(byMessage[b]) - len(byMessage[a]) })
 	var b strings.Builder
 	for _, m := range order {
-		fmt.Fprintf(&b, "%s\n    in jobs %s\n", firstLine(m), strings.Join(byMessage[m], ", "))
+		fmt.Fprintf(&b, "%s\n    in jobs %s\n", format.FirstLine(m), strings.Join(byMessage[m], ", "))
 		if d, ok := diffText(m); ok {
 			b.WriteString("    " + strings.ReplaceAll(d, "\n", "\n    ") + "\n")
 		}

@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -312,23 +311,19 @@ func newChangeList(u *App, fixed bool) *changeList {
 					c.onKnown(ch)
 				}
 			}
-			base := ch.BaseStatus.String()
-			if !ch.InBase {
-				base = "absent"
-			}
 			arrow := "▼"
 			if c.fixed {
 				arrow = "▲"
 			}
-			status.Text = fmt.Sprintf("%s %s → %s", arrow, base, ch.Status)
+			status.Text = fmt.Sprintf("%s %s → %s", arrow, ch.BaseWord(), ch.Status)
 			status.Color = statusColor(ch.Status, false)
 			status.Refresh()
 			inner.Objects[0].(*widget.Label).SetText(ch.Test.String())
-			msg := firstLine(ch.Message)
+			msg := format.FirstLine(ch.Message)
 			if ch.LastPassed != nil && len(ch.Changes) > 0 {
 				changes := fmt.Sprintf("%d changes since %s", len(ch.Changes), ch.LastPassed)
 				if ch.Suspects > 0 {
-					changes += fmt.Sprintf(", first suspect %.10s %s", ch.Changes[0].ID, firstLine(ch.Changes[0].Message))
+					changes += fmt.Sprintf(", first suspect %.10s %s", ch.Changes[0].ID, format.FirstLine(ch.Changes[0].Message))
 				}
 				msg = changes + " · " + msg
 			}
@@ -351,12 +346,4 @@ func (c *changeList) set(changes []analysis.Change) {
 		c.empty.Hide()
 	}
 	c.list.Refresh()
-}
-
-func firstLine(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i]
-	}
-	return s
 }

@@ -234,7 +234,7 @@ func (v *resultsView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 		l.Alignment = fyne.TextAlignTrailing
 		l.SetText(seconds(r.Duration))
 	case 3:
-		l.SetText(firstLine(r.Message))
+		l.SetText(format.FirstLine(r.Message))
 	}
 }
 

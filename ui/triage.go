@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/user"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -49,7 +48,7 @@ func (u *App) markKnown(module core.ModuleRef, test core.TestID, message string,
 			return
 		}
 		k := core.KnownIssue{Module: module, Reason: strings.TrimSpace(reason.Text), Link: strings.TrimSpace(link.Text),
-			Expires: strings.TrimSpace(expires.Text), Who: currentUser()}
+			Expires: strings.TrimSpace(expires.Text), Who: core.CurrentUser()}
 		if bySig.Checked {
 			k.Signature = sig
 		} else {
@@ -256,15 +255,4 @@ func diffRichText(message string) (*widget.RichText, bool) {
 	rt := widget.NewRichText(segs...)
 	rt.Wrapping = fyne.TextWrapWord
 	return rt, true
-}
-
-// currentUser names who records a known issue.
-func currentUser() string {
-	if u, err := user.Current(); err == nil && u.Username != "" {
-		return u.Username
-	}
-	if u := os.Getenv("USER"); u != "" {
-		return u
-	}
-	return "unknown"
 }

@@ -50,6 +50,14 @@ type Change struct {
 	Suspects                int
 }
 
+// BaseWord is the test's status in the base, "absent" when it was not there.
+func (c Change) BaseWord() string {
+	if !c.InBase {
+		return "absent"
+	}
+	return c.BaseStatus.String()
+}
+
 // Comparison is a job compared with a base job.
 type Comparison struct {
 	Job  core.JobRef

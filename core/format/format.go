@@ -6,8 +6,18 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 )
+
+// FirstLine is the first line of a text (a failure message, a commit message), trimmed.
+func FirstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = strings.TrimSpace(s[:i])
+	}
+	return s
+}
 
 // Count writes n with thousands separators: 1234567 -> "1,234,567".
 func Count(n int64) string {

@@ -93,19 +93,7 @@ func (r Report) against() string {
 }
 
 func change(ch analysis.Change) string {
-	base := ch.BaseStatus.String()
-	if !ch.InBase {
-		base = "absent"
-	}
-	return base + " → " + ch.Status.String()
-}
-
-func firstLine(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		s = strings.TrimSpace(s[:i])
-	}
-	return s
+	return ch.BaseWord() + " → " + ch.Status.String()
 }
 
 func knownText(k *core.KnownIssue) string {
@@ -135,7 +123,7 @@ func writeMarkdown(w io.Writer, r Report) error {
 			s.Title, format.Count(int64(len(s.Changes))))
 		for _, ch := range s.Changes {
 			v, _ := assertdiff.Parse(ch.Message)
-			fmt.Fprintf(b, "| `%s` | %s | %s | %s | %s | %s |\n", mdCell(ch.Test.String()), change(ch), mdCell(firstLine(ch.Message)),
+			fmt.Fprintf(b, "| `%s` | %s | %s | %s | %s | %s |\n", mdCell(ch.Test.String()), change(ch), mdCell(format.FirstLine(ch.Message)),
 				mdCell(v.Expected), mdCell(v.Actual), mdCell(knownText(ch.Known)))
 		}
 	}
@@ -155,16 +143,12 @@ func writeCSV(w io.Writer, r Report) error {
 	c.Write([]string{"kind", "classname", "name", "status", "base_status", "message", "expected", "actual", "count", "known_issue", "known_reason"})
 	for _, s := range r.sections() {
 		for _, ch := range s.Changes {
-			base := ch.BaseStatus.String()
-			if !ch.InBase {
-				base = "absent"
-			}
 			v, _ := assertdiff.Parse(ch.Message)
 			var kid, kreason string
 			if ch.Known != nil {
 				kid, kreason = strconv.FormatInt(ch.Known.ID, 10), ch.Known.Reason
 			}
-			c.Write([]string{s.Key, ch.Test.Classname, ch.Test.Name, ch.Status.String(), base, ch.Message, v.Expected, v.Actual, "", kid, kreason})
+			c.Write([]string{s.Key, ch.Test.Classname, ch.Test.Name, ch.Status.String(), ch.BaseWord(), ch.Message, v.Expected, v.Actual, "", kid, kreason})
 		}
 	}
 	for _, g := range r.Groups {
@@ -179,7 +163,7 @@ func writeCSV(w io.Writer, r Report) error {
 var htmlPage = template.Must(template.New("report").Funcs(template.FuncMap{
 	"count":  func(n int) string { return format.Count(int64(n)) },
 	"change": change,
-	"first":  firstLine,
+	"first":  format.FirstLine,
 	"known":  knownText,
 	"diff": func(msg string) []assertdiff.Piece {
 		if v, ok := assertdiff.Parse(msg); ok {

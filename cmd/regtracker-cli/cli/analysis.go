@@ -77,11 +77,7 @@ type comparisonJSON struct {
 func changesJSON(cs []analysis.Change) []changeJSON {
 	out := make([]changeJSON, 0, len(cs))
 	for _, c := range cs {
-		base := c.BaseStatus.String()
-		if !c.InBase {
-			base = "absent"
-		}
-		ch := changeJSON{Classname: c.Test.Classname, Name: c.Test.Name, Status: c.Status.String(), BaseStatus: base, Message: c.Message}
+		ch := changeJSON{Classname: c.Test.Classname, Name: c.Test.Name, Status: c.Status.String(), BaseStatus: c.BaseWord(), Message: c.Message}
 		if v, ok := assertdiff.Parse(c.Message); ok {
 			ch.Expected, ch.Actual = v.Expected, v.Actual
 		}

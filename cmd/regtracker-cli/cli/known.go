@@ -3,8 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"os"
-	"os/user"
 	"strconv"
 	"time"
 
@@ -33,17 +31,6 @@ func knownToJSON(k core.KnownIssue) knownJSON {
 		out.Test = k.Test.String()
 	}
 	return out
-}
-
-// whoami names the user recording a known issue.
-func whoami() string {
-	if u, err := user.Current(); err == nil && u.Username != "" {
-		return u.Username
-	}
-	if u := os.Getenv("USER"); u != "" {
-		return u
-	}
-	return "unknown"
 }
 
 func runKnown(ctx context.Context, e *env, args []string) error {
@@ -82,7 +69,7 @@ func runKnownAdd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return usageError{err.Error()}
 	}
-	k := core.KnownIssue{Module: m, Signature: *sig, Reason: *reason, Link: *link, Expires: *expires, Who: whoami()}
+	k := core.KnownIssue{Module: m, Signature: *sig, Reason: *reason, Link: *link, Expires: *expires, Who: core.CurrentUser()}
 	if *sig == "" {
 		id, err := core.ParseTestID(ops[1])
 		if err != nil {
