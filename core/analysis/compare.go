@@ -304,9 +304,18 @@ func addChanges(ctx context.Context, st Store, c *Comparison) error {
 	if err != nil {
 		return err
 	}
+	// A job imported before the jobs just below it also keeps their builds' commits
+	// (Jenkins builds never imported count with the next job; fetches run in parallel):
+	// a commit a build at or below the base brought is not between the two, and one kept
+	// by two jobs of the range counts once.
 	var commits []core.Commit
+	seen := map[string]bool{}
 	for _, j := range jobs {
 		for _, cm := range j.Commits {
+			if (cm.Build != 0 && cm.Build <= c.Base.Number) || seen[cm.ID] {
+				continue
+			}
+			seen[cm.ID] = true
 			commits = append(commits, cm)
 		}
 	}

@@ -87,3 +87,52 @@ func TestChangesFromJenkinsChangeSets(t *testing.T) {
 		t.Errorf("job 2's commits %+v %v", jc, err)
 	}
 }
+
+// TestChangesOfBuildsImportedOutOfOrder: build 4 imported before 2 and 3 (as parallel
+// fetches or a late import do) keeps their commits as a gap; job 4 against job 3 then
+// has only build 4's commits, and job 4 against job 1 each commit once.
+func TestChangesOfBuildsImportedOutOfOrder(t *testing.T) {
+	srv := jenkinstest.New("ci", "s3cret")
+	defer srv.Close()
+	at := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	pass := []byte(`<testsuite name="s"><testcase classname="a.B" name="t"/></testsuite>`)
+	fail := []byte(`<testsuite name="s"><testcase classname="a.B" name="t"><failure message="boom"/></testcase></testsuite>`)
+	for n := int64(1); n <= 4; n++ {
+		report := pass
+		if n == 4 {
+			report = fail
+		}
+		id := "c" + string(rune('0'+n))
+		srv.AddBuild(job, &jenkinstest.Build{Number: n, Result: "SUCCESS", Artifacts: map[string][]byte{"TEST.xml": report},
+			Changes: []jenkinstest.Change{{ID: id, Author: "Ann", Message: id, Time: at.Add(time.Duration(n) * time.Hour)}}})
+	}
+	client, err := jenkins.New(jenkins.Config{URL: srv.BaseURL(), User: "ci", Token: "s3cret", RetryWait: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache := &jenkins.Cache{Dir: t.TempDir(), Limit: 1 << 30}
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "o.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for _, n := range []int64{1, 4, 2, 3} {
+		if _, err := fetch.Fetch(ctx, client, cache, st, fetch.Options{JenkinsJob: job, Into: into, Build: n}); err != nil {
+			t.Fatalf("build %d: %v", n, err)
+		}
+	}
+	for base, want := range map[int64][]string{3: {"c4"}, 1: {"c4", "c3", "c2"}} {
+		b := core.JobRef{ModuleRef: into, Number: base}
+		c, err := analysis.Compare(ctx, st, core.JobRef{ModuleRef: into, Number: 4}, &b)
+		if err != nil || len(c.Regressions) != 1 {
+			t.Fatalf("against %d: %+v %v", base, c.Regressions, err)
+		}
+		var got []string
+		for _, cm := range c.Regressions[0].Changes {
+			got = append(got, cm.ID)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("job 4 against job %d: changes %v, want %v", base, got, want)
+		}
+	}
+}
