@@ -39,9 +39,8 @@ type Store interface {
 	Base(ctx context.Context, job core.JobRef) (core.JobRef, bool, error)
 	Next(ctx context.Context, job core.JobRef) (core.JobRef, bool, error)
 
-	// Results are a job's results in report order, texts included; EachResult gives
-	// them a batch at a time, in bounded memory.
-	Results(ctx context.Context, ref core.JobRef) ([]core.Result, error)
+	// EachResult gives a job's results in report order, texts included, a batch at a
+	// time, in bounded memory.
 	EachResult(ctx context.Context, ref core.JobRef, fn func([]core.Result) error) error
 	// ResultIDs, ResultRows and ResultDetail serve the results table: positions of the
 	// results passing a filter, in an order; rows of positions; one result whole.

@@ -34,7 +34,7 @@ func everything(t *testing.T, s store.Store) map[string]any {
 		t.Fatal(err)
 	}
 	for _, j := range jobs {
-		rs, err := s.Results(ctx, j.JobRef)
+		rs, err := storetest.Results(ctx, s, j.JobRef)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/regtracker/regtracker/core"
 	"github.com/regtracker/regtracker/core/store"
+	"github.com/regtracker/regtracker/core/store/storetest"
 )
 
 // dumpState is a test state named by its identity (keys differ between layouts).
@@ -47,7 +48,7 @@ func dumpStore(t *testing.T, s *Store) []byte {
 	}
 	for _, j := range jobs {
 		d := dumpJob{Job: j.JobRef.String(), Counts: j.Counts, Ids: j.Identities, Source: j.Source}
-		if d.Results, err = s.Results(ctx, j.JobRef); err != nil {
+		if d.Results, err = storetest.Results(ctx, s, j.JobRef); err != nil {
 			t.Fatal(err)
 		}
 		r, err := s.States(ctx, j.JobRef)

@@ -169,16 +169,6 @@ func (s *Store) textBodies(ctx context.Context, keys []int64) (map[int64]string,
 	return out, err
 }
 
-// Results returns a job's results in report order, for tests and exports.
-func (s *Store) Results(ctx context.Context, ref core.JobRef) ([]core.Result, error) {
-	var out []core.Result
-	err := s.EachResult(ctx, ref, func(rs []core.Result) error {
-		out = append(out, rs...)
-		return nil
-	})
-	return out, err
-}
-
 // EachResult calls fn with a job's results in report order, a chunk at a time (fn may
 // keep the slice), reading no more than a chunk's names and texts at once.
 func (s *Store) EachResult(ctx context.Context, ref core.JobRef, fn func([]core.Result) error) error {

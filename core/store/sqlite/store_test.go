@@ -152,7 +152,7 @@ func TestHashCollisionsAreResolved(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeJob(t, s, ref("7.0", "vpn", 2), core.WriteOptions{}, sample)
-	rs, err := s.Results(ctx, ref("7.0", "vpn", 2))
+	rs, err := storetest.Results(ctx, s, ref("7.0", "vpn", 2))
 	if err != nil {
 		t.Fatal(err)
 	}

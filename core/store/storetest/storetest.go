@@ -55,6 +55,16 @@ var Sample = []core.Result{
 	{Classname: "vpn.RouteTest", Name: "metric", Status: core.Error, Message: "expected 3", SystemOut: "out", SystemErr: "err"},
 }
 
+// Results reads a job's results whole, through EachResult.
+func Results(ctx context.Context, s store.Store, job core.JobRef) ([]core.Result, error) {
+	var out []core.Result
+	err := s.EachResult(ctx, job, func(rs []core.Result) error {
+		out = append(out, rs...)
+		return nil
+	})
+	return out, err
+}
+
 // WriteJob writes one job of rs and fails the test on an error.
 func WriteJob(t *testing.T, s store.Store, r core.JobRef, opts core.WriteOptions, rs []core.Result) core.Job {
 	t.Helper()
@@ -85,7 +95,7 @@ func writeAndReadBack(t *testing.T, s store.Store) {
 	if got.Counts != want || got.Identities != 4 || got.Source != "/logs/14" || got.Stats.Files != 1 || got.Stats.Bytes != 123 || got.ImportedAt.IsZero() {
 		t.Errorf("stored job %+v", got)
 	}
-	rs, err := s.Results(ctx, ref("7.0", "vpn", 14))
+	rs, err := Results(ctx, s, ref("7.0", "vpn", 14))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,12 +120,12 @@ func jobExistsAndReplace(t *testing.T, s store.Store) {
 	}
 	w.Add(ctx, Sample[:1])
 	w.Rollback()
-	if rs, _ := s.Results(ctx, r); len(rs) != len(Sample) {
+	if rs, _ := Results(ctx, s, r); len(rs) != len(Sample) {
 		t.Errorf("after an abandoned replace: %d results, want %d", len(rs), len(Sample))
 	}
 	// A committed replace swaps them.
 	job := WriteJob(t, s, r, core.WriteOptions{Replace: true}, Sample[:2])
-	if rs, _ := s.Results(ctx, r); len(rs) != 2 || job.Tests != 2 {
+	if rs, _ := Results(ctx, s, r); len(rs) != 2 || job.Tests != 2 {
 		t.Errorf("after replace: %d results, %d tests", len(rs), job.Tests)
 	}
 	if ts, err := s.TimedStates(ctx, r); err != nil || len(ts) != 2 {
@@ -337,7 +347,7 @@ func identitiesAcrossJobs(t *testing.T, s store.Store) {
 	WriteJob(t, s, ref("7.0", "vpn", 1), core.WriteOptions{}, first)
 	WriteJob(t, s, ref("7.0", "vpn", 2), core.WriteOptions{}, second)
 	for n, want := range map[int64][]core.Result{1: first, 2: second} {
-		rs, err := s.Results(ctx, ref("7.0", "vpn", n))
+		rs, err := Results(ctx, s, ref("7.0", "vpn", n))
 		if err != nil {
 			t.Fatal(err)
 		}
