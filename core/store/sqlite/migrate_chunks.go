@@ -114,7 +114,7 @@ func moveToChunks(ctx context.Context, conn *sql.Conn) error {
 func (w *JobWriter) startMove(id int64) {
 	w.states.Close()
 	w.jobID, w.ref = id, core.JobRef{}
-	w.seq, w.chunkFirst = 0, 0
+	w.seq = 0
 	w.chunk.Reset()
 	w.states = chunk.StateBuilder{}
 	w.counts = core.Counts{}

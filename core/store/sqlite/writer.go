@@ -57,11 +57,10 @@ type JobWriter struct {
 	lastClassName string
 	block         chunk.NameBlock // scratch for decoding name blocks
 
-	chunk      chunk.Results // results not yet written, from position chunkFirst
-	chunkFirst uint32
-	seq        uint32 // the position the next result gets
-	raw1       []byte // scratch: a chunk's raw form
-	packed     []byte // scratch: its compressed form
+	chunk  chunk.Results // results not yet written: the last chunk.Len() before seq
+	seq    uint32        // the position the next result gets
+	raw1   []byte        // scratch: a chunk's raw form
+	packed []byte        // scratch: its compressed form
 }
 
 type stmtKey struct {
@@ -254,10 +253,10 @@ func (w *JobWriter) writeChunk(ctx context.Context) error {
 	}
 	w.raw1 = w.chunk.Encode(w.raw1[:0])
 	w.packed = chunk.Compress(w.packed[:0], w.raw1)
-	if _, err := ins.ExecContext(ctx, w.jobID, w.chunkFirst, w.chunk.Len(), w.packed); err != nil {
+	first := w.seq - uint32(w.chunk.Len())
+	if _, err := ins.ExecContext(ctx, w.jobID, first, w.chunk.Len(), w.packed); err != nil {
 		return describe(err)
 	}
-	w.chunkFirst += uint32(w.chunk.Len())
 	w.chunk.Reset()
 	return nil
 }
