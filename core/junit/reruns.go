@@ -150,7 +150,7 @@ func (q *rerunQueue) fold(first int, isGo bool) {
 // attemptsHeader heads the details of the last failed attempt of a test that passed on
 // attempt n.
 func attemptsHeader(n int, details string) string {
-	head := fmt.Sprintf("passed on attempt %d of %d", n, n)
+	head := fmt.Sprintf("passed on attempt %d", n)
 	if details == "" {
 		return head
 	}
