@@ -261,9 +261,6 @@ func (v *resultsView) selected(i int) {
 		var b strings.Builder
 		fmt.Fprintf(&b, "%s\nstatus: %s, duration: %s\n", core.TestID{Classname: res.Classname, Name: res.Name},
 			statusWord(res.Status, res.Flaky), seconds(res.Duration))
-		if d, ok := diffText(res.Message); ok && res.Status.IsFailure() {
-			b.WriteString("\n" + d + "\n")
-		}
 		for _, part := range []struct{ title, text string }{
 			{"Message", res.Message}, {"Type", res.Type}, {"Stack trace", res.Details},
 			{"Output", res.SystemOut}, {"Error output", res.SystemErr},

@@ -206,51 +206,59 @@ func (u *App) fyneSave(suggested string, done func(path string)) {
 	d.Show()
 }
 
-// diffText shows an assertion's expected and actual values and where they differ, for
-// people: [-only expected-] and {+only actual+}. ok is false when the message is not
-// worded as a known assertion library words it.
+// markedDiff finds an assertion's expected and actual values in message and the
+// pieces of their diff, each marked for people: [-only expected-], {+only actual+}. ok
+// is false when the message is not worded as a known assertion library words it.
+func markedDiff(message string) (v assertdiff.Values, pieces []assertdiff.Piece, ok bool) {
+	if v, ok = assertdiff.Parse(message); !ok {
+		return v, nil, false
+	}
+	pieces = assertdiff.Diff(v.Expected, v.Actual)
+	for i, p := range pieces {
+		switch p.Op {
+		case assertdiff.Expected:
+			pieces[i].Text = "[-" + p.Text + "-]"
+		case assertdiff.Actual:
+			pieces[i].Text = "{+" + p.Text + "+}"
+		}
+	}
+	return v, pieces, true
+}
+
+// diffText is markedDiff as text, for the history's failure messages.
 func diffText(message string) (string, bool) {
-	v, ok := assertdiff.Parse(message)
+	v, pieces, ok := markedDiff(message)
 	if !ok {
 		return "", false
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Expected: %s\nActual:   %s\nDiff:     ", v.Expected, v.Actual)
-	for _, p := range assertdiff.Diff(v.Expected, v.Actual) {
-		switch p.Op {
-		case assertdiff.Expected:
-			b.WriteString("[-" + p.Text + "-]")
-		case assertdiff.Actual:
-			b.WriteString("{+" + p.Text + "+}")
-		default:
-			b.WriteString(p.Text)
-		}
+	for _, p := range pieces {
+		b.WriteString(p.Text)
 	}
 	return b.String(), true
 }
 
-// diffRichText is diffText with colours: the expected-only parts in the failure colour,
-// the actual-only ones in the pass colour, the markers kept (colour is never the only
-// signal).
+// diffRichText is markedDiff with colours, for a result's detail: the expected-only
+// parts in the failure colour, the actual-only ones in the pass colour, the markers
+// kept (colour is never the only signal).
 func diffRichText(message string) (*widget.RichText, bool) {
-	v, ok := assertdiff.Parse(message)
+	v, pieces, ok := markedDiff(message)
 	if !ok {
 		return nil, false
 	}
-	mono := widget.RichTextStyleCodeInline
 	segs := []widget.RichTextSegment{
 		&widget.TextSegment{Text: "Expected: " + v.Expected + "   Actual: " + v.Actual + "   Diff: ", Style: widget.RichTextStyleInline},
 	}
-	for _, p := range assertdiff.Diff(v.Expected, v.Actual) {
-		st := mono
-		text := p.Text
+	for _, p := range pieces {
+		st := widget.RichTextStyleCodeInline
 		switch p.Op {
 		case assertdiff.Expected:
-			st.ColorName, text = theme.ColorNameError, "[-"+text+"-]"
+			st.ColorName = theme.ColorNameError
 		case assertdiff.Actual:
-			st.ColorName, text = theme.ColorNameSuccess, "{+"+text+"+}"
+			st.ColorName = theme.ColorNameSuccess
 		}
-		segs = append(segs, &widget.TextSegment{Text: text, Style: st})
+		segs = append(segs, &widget.TextSegment{Text: p.Text, Style: st})
 	}
 	rt := widget.NewRichText(segs...)
 	rt.Wrapping = fyne.TextWrapWord

@@ -170,3 +170,33 @@ func TestDiffInResultDetailAndHistory(t *testing.T) {
 		t.Error("no Known issue... button on the history page")
 	}
 }
+
+// The result detail shows a failed assertion's diff once, coloured, above the details.
+func TestResultDetailShowsTheDiff(t *testing.T) {
+	st := openStore(t)
+	ref := pytestRuns(t, st)
+	u := newApp(t, st)
+	p := onUI(func() *jobPage { return newJobPage(u, ref) })
+	v := p.all
+	uiDo(v.start)
+	waitFor(t, "the results", func() bool { return len(v.ids) == 10 })
+	uiDo(func() {
+		v.filter.SetText("test_sub")
+	})
+	waitFor(t, "the filter", func() bool { return len(v.ids) == 1 })
+	waitFor(t, "the row", func() bool { _, ok := v.row(0); return ok })
+	uiDo(func() { v.selected(0) })
+	waitFor(t, "the detail", func() bool { return strings.Contains(v.detail.Text, "test_sub") })
+	rt := onUI(func() *widget.RichText {
+		if len(v.diff.Objects) == 0 {
+			return nil
+		}
+		return v.diff.Objects[0].(*widget.RichText)
+	})
+	if rt == nil || !strings.Contains(rt.String(), "Expected: 1   Actual: (2 - 2)") || !strings.Contains(rt.String(), "[-1-]{+(2 - 2)+}") {
+		t.Errorf("diff %v", rt)
+	}
+	if strings.Contains(onUI(func() string { return v.detail.Text }), "Diff:") {
+		t.Error("the diff is shown a second time in the details")
+	}
+}
