@@ -36,6 +36,8 @@ type Store interface {
 	ResultDetail(ctx context.Context, job core.JobRef, seq uint32) (core.Result, error)
 	AddKnownIssue(ctx context.Context, k core.KnownIssue) (core.KnownIssue, error)
 	RemoveKnownIssue(ctx context.Context, id int64) (core.KnownIssue, error)
+	ModuleRepo(ctx context.Context, module core.ModuleRef) (string, error)
+	SetModuleRepo(ctx context.Context, module core.ModuleRef, repo string) error
 	analysis.SlowerStore
 	monitor.DiagnoseStore
 }

@@ -133,23 +133,12 @@ func jenkinsChangesURL(source string) *url.URL {
 	return u
 }
 
-// repoStore is what the module's source clone setting reads and writes.
-type repoStore interface {
-	ModuleRepo(ctx context.Context, module core.ModuleRef) (string, error)
-	SetModuleRepo(ctx context.Context, module core.ModuleRef, repo string) error
-}
-
 // moduleRepo shows and sets the git clone of module's source: reports imported with a
 // revision then keep the commits since the module's previous revision.
 func (u *App) moduleRepo(m core.ModuleRef) {
-	rs, ok := u.store.(repoStore)
-	if !ok {
-		u.showError("Setting the source clone", fmt.Errorf("this store keeps no source clone"))
-		return
-	}
 	var current string
 	u.background(func(ctx context.Context) (err error) {
-		current, err = rs.ModuleRepo(ctx, m)
+		current, err = u.store.ModuleRepo(ctx, m)
 		return err
 	}, func(err error) {
 		if err != nil {
@@ -174,7 +163,7 @@ func (u *App) moduleRepo(m core.ModuleRef) {
 							return fmt.Errorf("%s is not a git clone (no .git in it)", repo)
 						}
 					}
-					return rs.SetModuleRepo(ctx, m, repo)
+					return u.store.SetModuleRepo(ctx, m, repo)
 				}, func(err error) {
 					if err != nil {
 						u.showError("Setting the source clone", err)
