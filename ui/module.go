@@ -69,10 +69,10 @@ func newModulePage(u *App, m core.ModuleRef) *modulePage {
 	p.header.Wrapping = fyne.TextWrapWord
 	p.table = widget.NewTableWithHeaders(
 		func() (int, int) { return len(p.points), len(moduleColumns) },
-		func() fyne.CanvasObject { return newRowCell(func(row int) { p.open(row) }) },
+		func() fyne.CanvasObject { return newRowCell(func() *widget.Table { return p.table }, p.open) },
 		func(id widget.TableCellID, o fyne.CanvasObject) {
 			cell := o.(*rowCell)
-			cell.row = id.Row
+			cell.id = id
 			l := &cell.Label
 			c := moduleColumns[id.Col]
 			l.Alignment = fyne.TextAlignLeading
@@ -248,20 +248,24 @@ func (p *modulePage) open(row int) {
 }
 
 // rowCell is a table cell that opens its row on a double click; a single click
-// selects, as in any table.
+// selects, as in any table. A cell that takes double clicks receives the single
+// ones too (the driver stops at the first tappable object), so it passes them on
+// to its table.
 type rowCell struct {
 	widget.Label
-	row  int
-	open func(row int)
+	id    widget.TableCellID
+	table func() *widget.Table
+	open  func(row int)
 }
 
-func newRowCell(open func(row int)) *rowCell {
-	c := &rowCell{open: open}
+func newRowCell(table func() *widget.Table, open func(row int)) *rowCell {
+	c := &rowCell{table: table, open: open}
 	c.ExtendBaseWidget(c)
 	return c
 }
 
-func (c *rowCell) DoubleTapped(*fyne.PointEvent) { c.open(c.row) }
+func (c *rowCell) Tapped(*fyne.PointEvent)       { c.table().Select(c.id) }
+func (c *rowCell) DoubleTapped(*fyne.PointEvent) { c.open(c.id.Row) }
 
 func (p *modulePage) load() {
 	var points []analysis.TrendPoint

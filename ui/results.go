@@ -63,7 +63,7 @@ func newResultsView(u *App, ref core.JobRef) *resultsView {
 	v.table = widget.NewTableWithHeaders(
 		func() (int, int) { return len(v.ids), 4 },
 		func() fyne.CanvasObject {
-			c := newRowCell(v.openHistory)
+			c := newRowCell(func() *widget.Table { return v.table }, v.openHistory)
 			c.Truncation = fyne.TextTruncateEllipsis
 			return c
 		},
@@ -206,7 +206,7 @@ func (v *resultsView) openHistory(i int) {
 
 func (v *resultsView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	cell := o.(*rowCell)
-	cell.row = id.Row
+	cell.id = id
 	l := &cell.Label
 	r, ok := v.row(id.Row)
 	l.Importance = widget.MediumImportance

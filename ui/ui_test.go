@@ -280,6 +280,15 @@ func TestJobPageShowsTheRegressionsAndTheFilterNarrowsResults(t *testing.T) {
 	}); row != "failed" {
 		t.Errorf("first row's status %q", row)
 	}
+	// A single click on any cell of a row selects it and shows its details.
+	uiDo(func() {
+		o := v.table.CreateCell()
+		v.updateCell(widget.TableCellID{Row: 0, Col: 2}, o)
+		test.Tap(o.(*rowCell))
+	})
+	waitFor(t, "the result's details", func() bool {
+		return strings.Contains(v.detail.Text, "status: failed")
+	})
 	// A double click on a result opens its test's history.
 	before := onUI(func() fyne.CanvasObject { return u.page })
 	uiDo(func() {
