@@ -14,6 +14,7 @@ import (
 	"github.com/regtracker/regtracker/core"
 	"github.com/regtracker/regtracker/core/store"
 	"github.com/regtracker/regtracker/core/store/chunk"
+	"github.com/regtracker/regtracker/core/store/sqlstore"
 )
 
 // benchResults are 1,000,000 results shaped like a large JUnit report: classes of about
@@ -121,7 +122,7 @@ func BenchmarkResultsTable1M(b *testing.B) {
 				var n int
 				for b.Loop() {
 					if cold {
-						s.view = nil
+						s.ForgetView()
 					}
 					ids, err := s.ResultIDs(ctx, job, c.f, c.order, c.desc)
 					if err != nil {
@@ -171,7 +172,11 @@ func writeRowLayout(b *testing.B, path string, n int) {
 			b.Fatalf("%.60s: %v", q, err)
 		}
 	}
-	if err := migrateUpTo(ctx, conn, 3); err != nil {
+	ms, err := sqlstore.Migrations(migrationFiles, "migrations", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := sqlstore.Migrate(ctx, conn, dialect{path: path}, ms, 3); err != nil {
 		b.Fatal(err)
 	}
 	exec("BEGIN")

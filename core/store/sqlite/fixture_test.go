@@ -37,6 +37,6 @@ func TestWriteRowLayoutFixture(t *testing.T) {
 	if err := os.WriteFile(dir+"/rows-v3.json", dumpStore(t, s), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	s.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	s.DB().Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 	s.Close()
 }

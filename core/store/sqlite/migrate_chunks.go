@@ -7,6 +7,7 @@ import (
 
 	"github.com/regtracker/regtracker/core"
 	"github.com/regtracker/regtracker/core/store/chunk"
+	"github.com/regtracker/regtracker/core/store/sqlstore"
 )
 
 // moveToChunks is the Go step of migration 0004: it moves every job of the row layout
@@ -34,8 +35,8 @@ func moveToChunks(ctx context.Context, conn *sql.Conn) error {
 		return describe(err)
 	}
 
-	w := newJobWriter(conn, nil)
-	defer w.finish()
+	w := sqlstore.NewRewriter(conn)
+	defer w.Close()
 	sel, err := conn.PrepareContext(ctx, `SELECT c.name, t.name, x.packed, rt.message, rt.type, rt.details, rt.out, rt.err
 		FROM results x JOIN tests t ON t.key = x.test_key JOIN classes c ON c.id = x.test_key >> 32
 		LEFT JOIN result_texts rt ON rt.result_id = x.id
@@ -50,7 +51,7 @@ func moveToChunks(ctx context.Context, conn *sql.Conn) error {
 	}
 	var batch []row
 	for _, j := range jobs {
-		w.startMove(j.id)
+		w.Start(j.id)
 		for from := j.first; from <= j.last; from += chunk.ResultsPerChunk {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -82,16 +83,12 @@ func moveToChunks(ctx context.Context, conn *sql.Conn) error {
 				return fmt.Errorf("job %d: %d of the results %d..%d have their test", j.id, len(batch), from, from+want-1)
 			}
 			for i := range batch {
-				key, err := w.identity(ctx, batch[i].r.Classname, batch[i].r.Name)
-				if err != nil {
-					return err
-				}
-				if err := w.appendResult(ctx, key, &batch[i].r, batch[i].refs); err != nil {
+				if err := w.Add(ctx, &batch[i].r, batch[i].refs); err != nil {
 					return err
 				}
 			}
 		}
-		identities, err := w.finishResults(ctx)
+		identities, err := w.Finish(ctx)
 		if err != nil {
 			return fmt.Errorf("job %d: %w", j.id, err)
 		}
@@ -108,14 +105,4 @@ func moveToChunks(ctx context.Context, conn *sql.Conn) error {
 		}
 	}
 	return nil
-}
-
-// startMove makes the writer write the job id's results anew, from position 0.
-func (w *JobWriter) startMove(id int64) {
-	w.states.Close()
-	w.jobID, w.ref = id, core.JobRef{}
-	w.seq = 0
-	w.chunk.Reset()
-	w.states = chunk.StateBuilder{}
-	w.counts = core.Counts{}
 }

@@ -93,7 +93,7 @@ func TestMigrationFromRowLayout(t *testing.T) {
 	}
 	for _, table := range []string{"results", "result_texts", "tests", "job_tests"} {
 		var n int
-		s.db.QueryRow("SELECT count(*) FROM sqlite_schema WHERE name = ?", table).Scan(&n)
+		s.DB().QueryRow("SELECT count(*) FROM sqlite_schema WHERE name = ?", table).Scan(&n)
 		if n != 0 {
 			t.Errorf("table %s is still there", table)
 		}
@@ -103,8 +103,8 @@ func TestMigrationFromRowLayout(t *testing.T) {
 	}
 	// The dropped tables' pages went back to the file system.
 	var free, pages int
-	s.db.QueryRow("PRAGMA freelist_count").Scan(&free)
-	s.db.QueryRow("PRAGMA page_count").Scan(&pages)
+	s.DB().QueryRow("PRAGMA freelist_count").Scan(&free)
+	s.DB().QueryRow("PRAGMA page_count").Scan(&pages)
 	if free*4 >= pages {
 		t.Errorf("%d of %d pages free after the migration", free, pages)
 	}
@@ -118,14 +118,13 @@ func checkRowLayout(t *testing.T, path string) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	s := &Store{db: db, path: path}
 	var version, results int
 	db.QueryRow("PRAGMA user_version").Scan(&version)
 	db.QueryRow("SELECT count(*) FROM results").Scan(&results)
 	if version != 3 || results != 5548 {
 		t.Errorf("after an interrupted migration: schema %d, %d result rows (want 3, 5548)", version, results)
 	}
-	if problems, err := s.IntegrityCheck(ctx); err != nil || len(problems) > 0 {
+	if problems, err := (dialect{path: path}).IntegrityCheck(ctx, db); err != nil || len(problems) > 0 {
 		t.Errorf("integrity after an interrupted migration: %v %v", problems, err)
 	}
 }

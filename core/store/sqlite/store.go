@@ -1,28 +1,27 @@
 // Package sqlite is the store of a local SQLite file (modernc.org/sqlite, pure Go): it
-// keeps releases, modules, jobs and their results, and implements store.Store. The
-// schema comes from embedded, versioned migrations; the database runs in WAL mode so
-// readers are never blocked, with a single writer per process and a busy timeout between
-// processes. All the SQL of the file store lives here.
-//
-// A job's results are not rows: they are compressed column chunks, its tests' states
-// sorted chunks, and test names blocks per class (the formats are core/store/chunk's),
-// so that a result costs a few bytes and a job's results are read in milliseconds.
+// opens the file, brings its schema up to date from embedded, versioned migrations, and
+// gives the SQL engine (core/store/sqlstore) SQLite's dialect. The database runs in WAL
+// mode so readers are never blocked, with a single writer per process and a busy
+// timeout between processes.
 package sqlite
 
 import (
 	"context"
 	"database/sql"
+	"embed"
 	"errors"
 	"fmt"
-	"github.com/regtracker/regtracker/core/store"
+	"math"
 	"net/url"
 	"os"
 	"path/filepath"
-	"sync"
 	"time"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/regtracker/regtracker/core/store"
+	"github.com/regtracker/regtracker/core/store/sqlstore"
 )
 
 // busyTimeout is how long one statement waits for another process's write lock.
@@ -31,20 +30,21 @@ const busyTimeout = 5 * time.Second
 // pageSize is the page size of new databases.
 const pageSize = 16384
 
-var _ store.Store = (*Store)(nil)
+// writerCacheKiB is the page cache of a writing connection.
+const writerCacheKiB = 4 << 10
 
-// Store is an open regtracker database file; it implements store.Store. It is safe for
-// concurrent use; writes are serialized.
-type Store struct {
-	db   *sql.DB
-	path string
-	// writer is a one-slot semaphore: the process's single writer. Imports hold it for
-	// their whole transaction; waiting for it honours the caller's context.
-	writer chan struct{}
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
 
-	viewMu sync.Mutex
-	view   *jobView // see ResultIDs
+// goSteps are the parts of migrations that SQL alone cannot do.
+var goSteps = map[int]func(context.Context, *sql.Conn) error{
+	4: moveToChunks,
 }
+
+// Store is a regtracker history in a SQLite file.
+type Store = sqlstore.Store
+
+func init() { sqlstore.AddDescriber(describe) }
 
 // Open opens the database at path, creating it and its directory if needed, and brings
 // its schema up to date.
@@ -64,16 +64,18 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening %s: %w", path, err)
 	}
-	s := &Store{db: db, path: path, writer: make(chan struct{}, 1)}
-	if err := s.init(ctx); err != nil {
+	s := sqlstore.New(db, path, dialect{path: path})
+	if err := initialize(ctx, s, math.MaxInt); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("opening %s: %w", path, err)
 	}
 	return s, nil
 }
 
-func (s *Store) init(ctx context.Context) error {
-	conn, release, err := s.lockWriter(ctx)
+// initialize puts a new file in WAL mode with large pages and applies the migrations up
+// to version last.
+func initialize(ctx context.Context, s *Store, last int) error {
+	conn, release, err := s.LockWriter(ctx)
 	if err != nil {
 		return err
 	}
@@ -102,14 +104,19 @@ func (s *Store) init(ctx context.Context) error {
 	if mode != "wal" {
 		return fmt.Errorf("the database is in %s journal mode and cannot switch to WAL", mode)
 	}
-	var before int
-	if err := conn.QueryRowContext(ctx, "PRAGMA user_version").Scan(&before); err != nil {
+	d := dialect{path: s.Path()}
+	before, err := d.SchemaVersion(ctx, conn)
+	if err != nil {
 		return describe(err)
 	}
-	if err := migrate(ctx, conn); err != nil {
+	ms, err := sqlstore.Migrations(migrationFiles, "migrations", goSteps)
+	if err != nil {
+		return err
+	}
+	if err := sqlstore.Migrate(ctx, conn, d, ms, last); err != nil {
 		return describe(err)
 	}
-	if before > 0 && before < 4 {
+	if before > 0 && before < 4 && last >= 4 {
 		return describe(compactAfterMigration(ctx, conn))
 	}
 	return nil
@@ -135,30 +142,15 @@ func compactAfterMigration(ctx context.Context, conn *sql.Conn) error {
 	return err
 }
 
-// Path is the database file.
-func (s *Store) Path() string { return s.path }
+// dialect is SQLite's sqlstore.Versioned.
+type dialect struct{ path string }
 
-// Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
-
-// lockWriter takes the process's writer slot and a connection for it.
-func (s *Store) lockWriter(ctx context.Context) (*sql.Conn, func(), error) {
-	select {
-	case s.writer <- struct{}{}:
-	case <-ctx.Done():
-		return nil, nil, ctx.Err()
+// BeginWrite starts a write transaction at once (BEGIN IMMEDIATE), waiting for another
+// process's writer for as long as ctx allows.
+func (dialect) BeginWrite(ctx context.Context, conn *sql.Conn) error {
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", writerCacheKiB)); err != nil {
+		return describe(err)
 	}
-	conn, err := s.db.Conn(ctx)
-	if err != nil {
-		<-s.writer
-		return nil, nil, describe(err)
-	}
-	return conn, func() { conn.Close(); <-s.writer }, nil
-}
-
-// beginWrite starts a write transaction on conn, waiting for another process's writer
-// for as long as ctx allows.
-func beginWrite(ctx context.Context, conn *sql.Conn) error {
 	for {
 		_, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE")
 		if err == nil || !isBusy(err) {
@@ -170,6 +162,59 @@ func beginWrite(ctx context.Context, conn *sql.Conn) error {
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// Snapshot: a read transaction in WAL mode sees one state of the file.
+func (dialect) Snapshot() *sql.TxOptions { return &sql.TxOptions{ReadOnly: true} }
+
+func (dialect) SchemaVersion(ctx context.Context, conn *sql.Conn) (int, error) {
+	var v int
+	err := conn.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v)
+	return v, err
+}
+
+func (dialect) SetSchemaVersion(ctx context.Context, conn *sql.Conn, v int) error {
+	_, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", v))
+	return err
+}
+
+// IntegrityCheck runs SQLite's integrity_check and returns its findings.
+func (dialect) IntegrityCheck(ctx context.Context, db *sql.DB) ([]string, error) {
+	rows, err := db.QueryContext(ctx, "PRAGMA integrity_check")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var problems []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return nil, err
+		}
+		if line != "ok" {
+			problems = append(problems, line)
+		}
+	}
+	return problems, rows.Err()
+}
+
+// Describe reads the file's sizes and SQLite's page figures.
+func (d dialect) Describe(ctx context.Context, db *sql.DB, fi *store.FileInfo) error {
+	if st, err := os.Stat(d.path); err == nil {
+		fi.Bytes = st.Size()
+	}
+	if st, err := os.Stat(d.path + "-wal"); err == nil {
+		fi.WALBytes = st.Size()
+	}
+	for q, dest := range map[string]any{
+		"PRAGMA journal_mode": &fi.JournalMode, "PRAGMA page_size": &fi.PageSize, "PRAGMA page_count": &fi.PageCount,
+		"PRAGMA freelist_count": &fi.FreelistCount, "PRAGMA user_version": &fi.SchemaVersion,
+	} {
+		if err := db.QueryRowContext(ctx, q).Scan(dest); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // retryBusy runs fn until it does not fail with SQLITE_BUSY, for up to busyTimeout.
@@ -186,27 +231,6 @@ func retryBusy(ctx context.Context, fn func() error) error {
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
-}
-
-// rollback ends a write transaction whatever state ctx is in.
-func rollback(conn *sql.Conn) {
-	conn.ExecContext(context.Background(), "ROLLBACK")
-}
-
-// inWriteTx runs fn in a write transaction on conn.
-func inWriteTx(ctx context.Context, conn *sql.Conn, fn func() error) error {
-	if err := beginWrite(ctx, conn); err != nil {
-		return err
-	}
-	if err := fn(); err != nil {
-		rollback(conn)
-		return err
-	}
-	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
-		rollback(conn)
-		return describe(err)
-	}
-	return nil
 }
 
 func sqliteCode(err error) int {

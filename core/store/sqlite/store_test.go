@@ -11,6 +11,7 @@ import (
 	"github.com/regtracker/regtracker/core"
 	"github.com/regtracker/regtracker/core/store"
 	"github.com/regtracker/regtracker/core/store/chunk"
+	"github.com/regtracker/regtracker/core/store/sqlstore"
 	"github.com/regtracker/regtracker/core/store/storetest"
 )
 
@@ -42,11 +43,11 @@ func TestOpenCreatesWALDatabaseWithSchema(t *testing.T) {
 	s := openTemp(t)
 	var mode string
 	var version, pageSize int
-	s.db.QueryRow("PRAGMA journal_mode").Scan(&mode)
-	s.db.QueryRow("PRAGMA user_version").Scan(&version)
-	s.db.QueryRow("PRAGMA page_size").Scan(&pageSize)
-	ms, _ := migrations()
-	if mode != "wal" || version != ms[len(ms)-1].version || pageSize != 16384 {
+	s.DB().QueryRow("PRAGMA journal_mode").Scan(&mode)
+	s.DB().QueryRow("PRAGMA user_version").Scan(&version)
+	s.DB().QueryRow("PRAGMA page_size").Scan(&pageSize)
+	ms, _ := sqlstore.Migrations(migrationFiles, "migrations", nil)
+	if mode != "wal" || version != ms[len(ms)-1].Version || pageSize != 16384 {
 		t.Errorf("journal_mode %s, user_version %d, page_size %d", mode, version, pageSize)
 	}
 	// Opening again applies nothing and keeps the data.
@@ -64,7 +65,7 @@ func TestOpenCreatesWALDatabaseWithSchema(t *testing.T) {
 
 func TestOpenRefusesNewerSchema(t *testing.T) {
 	s := openTemp(t)
-	s.db.Exec("PRAGMA user_version = 999")
+	s.DB().Exec("PRAGMA user_version = 999")
 	s.Close()
 	if _, err := Open(ctx, s.Path()); err == nil {
 		t.Fatal("opened a database from a newer version")
@@ -85,9 +86,11 @@ func TestOpenRejectsNonDatabase(t *testing.T) {
 func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) store.Store { return openTemp(t) })
 	t.Run("FlushedNames", func(t *testing.T) {
-		defer func(n int) { maxCachedNames = n }(maxCachedNames)
-		maxCachedNames = 1500
-		storetest.Run(t, func(t *testing.T) store.Store { return openTemp(t) })
+		storetest.Run(t, func(t *testing.T) store.Store {
+			s := openTemp(t)
+			s.LimitCachedNames(1500)
+			return s
+		})
 	})
 }
 
@@ -100,8 +103,8 @@ func TestTextsAndNamesStoredOnce(t *testing.T) {
 	s := openTemp(t)
 	writeJob(t, s, ref("7.0", "vpn", 14), core.WriteOptions{}, sample)
 	var texts, tests int
-	s.db.QueryRow("SELECT count(*) FROM texts").Scan(&texts)
-	s.db.QueryRow("SELECT sum(names) FROM test_names").Scan(&tests)
+	s.DB().QueryRow("SELECT count(*) FROM texts").Scan(&texts)
+	s.DB().QueryRow("SELECT sum(names) FROM test_names").Scan(&tests)
 	if texts != 6 || tests != 4 {
 		t.Errorf("%d texts (want 6 distinct), %d tests (want 4 identities)", texts, tests)
 	}
@@ -115,8 +118,8 @@ func TestReplaceAndRollbackLeaveNoRows(t *testing.T) {
 	writeJob(t, s, r, core.WriteOptions{}, sample)
 	writeJob(t, s, r, core.WriteOptions{Replace: true}, sample[:2])
 	var results, states int
-	s.db.QueryRow("SELECT sum(results) FROM result_chunks").Scan(&results)
-	s.db.QueryRow("SELECT sum(entries) FROM job_states").Scan(&states)
+	s.DB().QueryRow("SELECT sum(results) FROM result_chunks").Scan(&results)
+	s.DB().QueryRow("SELECT sum(entries) FROM job_states").Scan(&states)
 	if results != 2 || states != 2 {
 		t.Errorf("the replaced job's results remain: %d results, %d test states", results, states)
 	}
@@ -132,7 +135,7 @@ func TestReplaceAndRollbackLeaveNoRows(t *testing.T) {
 	w.Rollback()
 	for _, table := range []string{"releases", "modules", "jobs", "classes", "test_names", "texts", "result_chunks", "job_states"} {
 		var n int
-		s.db.QueryRow("SELECT count(*) FROM " + table).Scan(&n)
+		s.DB().QueryRow("SELECT count(*) FROM " + table).Scan(&n)
 		if n != 0 {
 			t.Errorf("%s has %d rows after rollback", table, n)
 		}
@@ -145,10 +148,10 @@ func TestReplaceAndRollbackLeaveNoRows(t *testing.T) {
 func TestHashCollisionsAreResolved(t *testing.T) {
 	s := openTemp(t)
 	writeJob(t, s, ref("7.0", "vpn", 1), core.WriteOptions{}, []core.Result{{Classname: "vpn.TunnelTest", Name: "other"}})
-	if _, err := s.db.Exec("INSERT INTO texts (key, body) VALUES (?, 'impostor text')", chunk.TextKey("expected 3")); err != nil {
+	if _, err := s.DB().Exec("INSERT INTO texts (key, body) VALUES (?, 'impostor text')", chunk.TextKey("expected 3")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.db.Exec("INSERT INTO classes (key, name) VALUES (?, 'impostor class')", chunk.ClassKey("vpn.RouteTest")); err != nil {
+	if _, err := s.DB().Exec("INSERT INTO classes (key, name) VALUES (?, 'impostor class')", chunk.ClassKey("vpn.RouteTest")); err != nil {
 		t.Fatal(err)
 	}
 	writeJob(t, s, ref("7.0", "vpn", 2), core.WriteOptions{}, sample)
@@ -162,8 +165,8 @@ func TestHashCollisionsAreResolved(t *testing.T) {
 	// A second job finds the probed keys again instead of adding duplicates.
 	writeJob(t, s, ref("7.0", "vpn", 3), core.WriteOptions{}, sample)
 	var classes, texts int
-	s.db.QueryRow("SELECT count(*) FROM classes WHERE name = 'vpn.RouteTest'").Scan(&classes)
-	s.db.QueryRow("SELECT count(*) FROM texts WHERE body = 'expected 3'").Scan(&texts)
+	s.DB().QueryRow("SELECT count(*) FROM classes WHERE name = 'vpn.RouteTest'").Scan(&classes)
+	s.DB().QueryRow("SELECT count(*) FROM texts WHERE body = 'expected 3'").Scan(&texts)
 	if classes != 1 || texts != 1 {
 		t.Errorf("class stored %d times, text %d times", classes, texts)
 	}
@@ -172,14 +175,13 @@ func TestHashCollisionsAreResolved(t *testing.T) {
 // TestNamesStoredOnceAcrossFlushes: with the writer's cache of names flushed mid-job,
 // the two orders of storetest.TwoOrders store each name once.
 func TestNamesStoredOnceAcrossFlushes(t *testing.T) {
-	defer func(n int) { maxCachedNames = n }(maxCachedNames)
-	maxCachedNames = 1500
 	s := openTemp(t)
+	s.LimitCachedNames(1500)
 	first, second := storetest.TwoOrders()
 	writeJob(t, s, ref("7.0", "vpn", 1), core.WriteOptions{}, first)
 	writeJob(t, s, ref("7.0", "vpn", 2), core.WriteOptions{}, second)
 	var names int
-	s.db.QueryRow("SELECT sum(names) FROM test_names").Scan(&names)
+	s.DB().QueryRow("SELECT sum(names) FROM test_names").Scan(&names)
 	if names != len(first)+1 {
 		t.Errorf("%d names stored, want %d", names, len(first)+1)
 	}

@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -84,23 +84,8 @@ func (s *Store) LastNumber(ctx context.Context, module core.ModuleRef) (int64, e
 	return n, describe(err)
 }
 
-// IntegrityCheck runs SQLite's integrity_check and returns its findings; nil means the
-// file is sound.
+// IntegrityCheck lists what the database finds damaged in itself; nil means it is sound.
 func (s *Store) IntegrityCheck(ctx context.Context) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, "PRAGMA integrity_check")
-	if err != nil {
-		return nil, describe(err)
-	}
-	defer rows.Close()
-	var problems []string
-	for rows.Next() {
-		var line string
-		if err := rows.Scan(&line); err != nil {
-			return nil, describe(err)
-		}
-		if line != "ok" {
-			problems = append(problems, line)
-		}
-	}
-	return problems, describe(rows.Err())
+	problems, err := s.dialect.IntegrityCheck(ctx, s.db)
+	return problems, describe(err)
 }

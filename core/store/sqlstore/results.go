@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"bytes"
@@ -320,6 +320,14 @@ type jobView struct {
 	cols       *chunk.Results // without texts
 	names      *jobNames      // nil until a name is asked for
 	rank       func(key int64) uint32
+}
+
+// ForgetView lets go of the columns kept of the job read last by ResultIDs; the next
+// call reads its job afresh.
+func (s *Store) ForgetView() {
+	s.viewMu.Lock()
+	s.view = nil
+	s.viewMu.Unlock()
 }
 
 // jobView returns the view of job, from the cache when it is the job of the last call

@@ -1,9 +1,8 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
 	"database/sql"
-	"os"
 	"time"
 
 	"github.com/regtracker/regtracker/core"
@@ -14,12 +13,12 @@ import (
 // 1,000.
 func (s *Store) RecordFailure(ctx context.Context, job core.JobRef, source string, failure error) error {
 	f := store.ImportFailure{At: time.Now(), Job: job.String(), Source: source, Error: failure.Error()}
-	conn, release, err := s.lockWriter(ctx)
+	conn, release, err := s.LockWriter(ctx)
 	if err != nil {
 		return err
 	}
 	defer release()
-	return inWriteTx(ctx, conn, func() error {
+	return InWriteTx(ctx, s.dialect, conn, func() error {
 		if _, err := conn.ExecContext(ctx, "INSERT INTO import_failures (at, job, source, error) VALUES (?, ?, ?, ?)",
 			f.At.UTC().Format(time.RFC3339Nano), f.Job, f.Source, f.Error); err != nil {
 			return describe(err)
@@ -45,22 +44,12 @@ func (s *Store) RecentFailures(ctx context.Context, n int) ([]store.ImportFailur
 	return out, err
 }
 
-// Info reads the database's file and page figures and runs integrity_check.
+// Info describes the database's storage (see Dialect.Describe), checks its integrity
+// and lists the largest jobs.
 func (s *Store) Info(ctx context.Context, largest int) (store.FileInfo, error) {
 	fi := store.FileInfo{Path: s.path}
-	if st, err := os.Stat(s.path); err == nil {
-		fi.Bytes = st.Size()
-	}
-	if st, err := os.Stat(s.path + "-wal"); err == nil {
-		fi.WALBytes = st.Size()
-	}
-	for q, dest := range map[string]any{
-		"PRAGMA journal_mode": &fi.JournalMode, "PRAGMA page_size": &fi.PageSize, "PRAGMA page_count": &fi.PageCount,
-		"PRAGMA freelist_count": &fi.FreelistCount, "PRAGMA user_version": &fi.SchemaVersion,
-	} {
-		if err := s.db.QueryRowContext(ctx, q).Scan(dest); err != nil {
-			return fi, describe(err)
-		}
+	if err := s.dialect.Describe(ctx, s.db, &fi); err != nil {
+		return fi, describe(err)
 	}
 	var err error
 	if fi.Integrity, err = s.IntegrityCheck(ctx); err != nil {

@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -23,9 +23,9 @@ type classNames struct {
 	dirty bool     // tail holds names not yet written
 }
 
-// maxCachedNames bounds the names a writer keeps indexed; past it, every class but the
-// one in use is written and forgotten. A variable for tests.
-var maxCachedNames = 1 << 16
+// defaultCachedNames bounds the names a writer keeps indexed; past it, every class but
+// the one in use is written and forgotten (see Store.LimitCachedNames).
+const defaultCachedNames = 1 << 16
 
 // identity returns the key of the test name in the class called class, giving the test
 // the next ordinal of its class when it is new.
@@ -66,7 +66,7 @@ func (w *JobWriter) classNames(ctx context.Context, name string) (*classNames, e
 	if c, ok := w.classes[name]; ok {
 		return c, nil
 	}
-	if w.cachedNames >= maxCachedNames {
+	if w.cachedNames >= w.maxCachedNames {
 		if err := w.flushNames(ctx); err != nil {
 			return nil, err
 		}
@@ -126,7 +126,8 @@ func (w *JobWriter) writeNames(ctx context.Context, c *classNames) error {
 	if !c.dirty {
 		return nil
 	}
-	ins, err := w.prepared(ctx, "INSERT OR REPLACE INTO test_names (class_id, first, names, data) VALUES (?, ?, ?, ?)")
+	ins, err := w.prepared(ctx, `INSERT INTO test_names (class_id, first, names, data) VALUES (?, ?, ?, ?)
+		ON CONFLICT (class_id, first) DO UPDATE SET names = excluded.names, data = excluded.data`)
 	if err != nil {
 		return err
 	}
@@ -162,16 +163,14 @@ func (w *JobWriter) lookupClass(ctx context.Context, name string) (id int64, cre
 		err = sel.QueryRowContext(ctx, key).Scan(&id, &held)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
-			ins, err := w.prepared(ctx, "INSERT INTO classes (key, name) VALUES (?, ?)")
+			ins, err := w.prepared(ctx, "INSERT INTO classes (key, name) VALUES (?, ?) RETURNING id")
 			if err != nil {
 				return 0, false, err
 			}
-			res, err := ins.ExecContext(ctx, key, name)
-			if err != nil {
+			if err := ins.QueryRowContext(ctx, key, name).Scan(&id); err != nil {
 				return 0, false, describe(err)
 			}
-			id, err = res.LastInsertId()
-			return id, true, err
+			return id, true, nil
 		case err != nil:
 			return 0, false, describe(err)
 		case held == name:

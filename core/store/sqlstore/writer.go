@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -19,10 +19,7 @@ import (
 // measured, fewer costs statement overhead.
 const rowsPerInsert = 256
 
-// writerCacheKiB is the page cache of the importing connection.
-const writerCacheKiB = 4 << 10
-
-// JobWriter is the store's core.JobWriter: one job's results inside a single SQLite
+// JobWriter is the store's core.JobWriter: one job's results inside a single database
 // transaction. Nothing it writes is visible to readers until Commit; Rollback (or any
 // error) leaves the database as it was. A JobWriter is used from one goroutine.
 type JobWriter struct {
@@ -51,11 +48,12 @@ type JobWriter struct {
 	texts    textCache          // texts known to be stored
 	states   chunk.StateBuilder // the job's test states, built as results are added
 
-	classes       map[string]*classNames // by class name, bounded by maxCachedNames
-	cachedNames   int
-	lastClass     *classNames
-	lastClassName string
-	block         chunk.NameBlock // scratch for decoding name blocks
+	classes        map[string]*classNames // by class name, bounded by maxCachedNames
+	cachedNames    int
+	maxCachedNames int
+	lastClass      *classNames
+	lastClassName  string
+	block          chunk.NameBlock // scratch for decoding name blocks
 
 	chunk  chunk.Results // results not yet written: the last chunk.Len() before seq
 	seq    uint32        // the position the next result gets
@@ -76,17 +74,14 @@ func (s *Store) BeginJob(ctx context.Context, ref core.JobRef, opts core.WriteOp
 		return nil, fmt.Errorf("job %s: a job number is needed", ref)
 	}
 	t0 := time.Now()
-	conn, release, err := s.lockWriter(ctx)
+	conn, release, err := s.LockWriter(ctx)
 	if err != nil {
 		return nil, err
 	}
 	w := newJobWriter(conn, release)
+	w.maxCachedNames = s.maxCachedNames
 	w.ref, w.opts, w.started = ref, opts, t0
-	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", writerCacheKiB)); err != nil {
-		release()
-		return nil, describe(err)
-	}
-	if err := beginWrite(ctx, conn); err != nil {
+	if err := s.dialect.BeginWrite(ctx, conn); err != nil {
 		release()
 		return nil, err
 	}
@@ -100,7 +95,7 @@ func (s *Store) BeginJob(ctx context.Context, ref core.JobRef, opts core.WriteOp
 
 func newJobWriter(conn *sql.Conn, release func()) *JobWriter {
 	return &JobWriter{conn: conn, release: release, stmts: map[stmtKey]*sql.Stmt{}, raw: map[stmtKey]driver.Stmt{},
-		classes: map[string]*classNames{}, known: map[string]bool{}}
+		classes: map[string]*classNames{}, known: map[string]bool{}, maxCachedNames: defaultCachedNames}
 }
 
 func (w *JobWriter) createJob(ctx context.Context) error {
@@ -125,14 +120,10 @@ func (w *JobWriter) createJob(ctx context.Context) error {
 	if !w.opts.ImportedAt.IsZero() {
 		w.importedAt = w.opts.ImportedAt.UTC()
 	}
-	res, err := w.conn.ExecContext(ctx,
-		"INSERT INTO jobs (module_id, number, imported_at, source, revision) VALUES (?, ?, ?, ?, ?)",
-		moduleID, w.ref.Number, w.importedAt.Format(time.RFC3339Nano), w.opts.Source, w.opts.Revision)
-	if err != nil {
-		return describe(err)
-	}
-	w.jobID, err = res.LastInsertId()
-	return err
+	err = w.conn.QueryRowContext(ctx,
+		"INSERT INTO jobs (module_id, number, imported_at, source, revision) VALUES (?, ?, ?, ?, ?) RETURNING id",
+		moduleID, w.ref.Number, w.importedAt.Format(time.RFC3339Nano), w.opts.Source, w.opts.Revision).Scan(&w.jobID)
+	return describe(err)
 }
 
 func ensureModule(ctx context.Context, conn *sql.Conn, m core.ModuleRef) (int64, error) {
@@ -263,7 +254,7 @@ func (w *JobWriter) writeChunk(ctx context.Context) error {
 
 // textRefs stores the texts of the results of rs that have any and returns their keys,
 // one chunk.TextRefs per such result. Texts seen lately (messages and failure types repeat a
-// lot) are taken from the cache and not sent to SQLite again.
+// lot) are taken from the cache and not sent to the database again.
 func (w *JobWriter) textRefs(ctx context.Context, rs []core.Result) ([]chunk.TextRefs, error) {
 	w.keys, w.values, w.slots = w.keys[:0], w.values[:0], w.slots[:0]
 	pending := map[int64]int{} // key -> index in w.keys, for texts repeated in the batch
@@ -349,16 +340,14 @@ func (w *JobWriter) stmt(ctx context.Context, table string, cols, rows int) (*sq
 
 // bulkQuery is the multi-row statement for table with rows rows of cols values.
 func bulkQuery(table string, cols, rows int) string {
-	var head, tail string
-	switch table {
-	case "texts":
-		head = interned[table].insertHead
-	case "verify texts":
-		t := interned[strings.TrimPrefix(table, "verify ")]
-		head, tail = t.verifyHead, t.verifyTail
-	}
 	row := "(" + strings.Repeat("?,", cols-1) + "?)"
-	return head + strings.Repeat(row+",", rows-1) + row + tail
+	head, first, tail := "", row, ""
+	if t, ok := interned[table]; ok {
+		head, tail = t.insertHead, t.insertTail
+	} else if t, ok := interned[strings.TrimPrefix(table, "verify ")]; ok {
+		head, first, tail = t.verifyHead, t.verifyFirst, t.verifyTail
+	}
+	return head + first + strings.Repeat(","+row, rows-1) + tail
 }
 
 // bulkExec runs the multi-row statement for table on w.args and returns the rows it

@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"cmp"
@@ -170,7 +170,7 @@ func (s *Store) Messages(ctx context.Context, job core.JobRef, seqs []uint32) (m
 // TestHistory returns the state of the test key in every job of module, by number.
 func (s *Store) TestHistory(ctx context.Context, module core.ModuleRef, key int64) ([]store.JobTestState, error) {
 	// One read transaction: a snapshot of the module, and one lock for every query.
-	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := s.db.BeginTx(ctx, s.dialect.Snapshot())
 	if err != nil {
 		return nil, describe(err)
 	}
@@ -270,12 +270,12 @@ func (s *Store) SetDiffCounts(ctx context.Context, job core.JobRef, base *core.J
 		}
 		baseID = id
 	}
-	conn, release, err := s.lockWriter(ctx)
+	conn, release, err := s.LockWriter(ctx)
 	if err != nil {
 		return err
 	}
 	defer release()
-	return inWriteTx(ctx, conn, func() error {
+	return InWriteTx(ctx, s.dialect, conn, func() error {
 		_, err := conn.ExecContext(ctx, "UPDATE jobs SET base_job = ?, regressions = ?, fixed = ?, known_set = ? WHERE id = ?",
 			baseID, regressions, fixed, knownSet, jobID)
 		return describe(err)

@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"cmp"
@@ -11,27 +11,31 @@ import (
 )
 
 // An interned table (texts) stores each distinct value once under a key derived
-// from its hash (see chunk.Hash): rows of (key, value). Writing a batch is one INSERT OR
-// IGNORE, which needs no statement journal. When SQLite reports every row inserted, the
+// from its hash (see chunk.Hash): rows of (key, value). Writing a batch is one INSERT ... ON
+// CONFLICT DO NOTHING, which needs no statement journal. When the database reports every row inserted, the
 // keys are the values' own. When some rows were ignored (the value was there already, or
 // a different value holds the key: a hash collision), one read-only query checks that
 // every key holds its value; only if that fails are the rows placed one by one, probing
 // the following keys.
 type internTable struct {
-	insertHead string // multi-row INSERT OR IGNORE up to VALUES
-	// verifyHead + rows + verifyTail counts the rows whose key holds their value.
-	verifyHead, verifyTail string
-	lookup                 string // the value under one key
-	next                   func(key int64) int64
+	// insertHead + rows + insertTail stores the rows whose key is free.
+	insertHead, insertTail string
+	// verifyHead + rows + verifyTail counts the rows whose key holds their value; its
+	// first row is verifyFirst, which gives the VALUES columns their types.
+	verifyHead, verifyFirst, verifyTail string
+	lookup                              string // the value under one key
+	next                                func(key int64) int64
 }
 
 var interned = map[string]internTable{
 	"texts": {
-		insertHead: "INSERT OR IGNORE INTO texts (key, body) VALUES ",
-		verifyHead: "SELECT count(*) FROM (VALUES ",
-		verifyTail: ") v JOIN texts t ON t.key = v.column1 AND t.body = v.column2",
-		lookup:     "SELECT body FROM texts WHERE key = ?",
-		next:       chunk.NextKey,
+		insertHead:  "INSERT INTO texts (key, body) VALUES ",
+		insertTail:  " ON CONFLICT DO NOTHING",
+		verifyHead:  "SELECT count(*) FROM (VALUES ",
+		verifyFirst: "(CAST(? AS BIGINT), CAST(? AS TEXT))",
+		verifyTail:  ") v JOIN texts t ON t.key = v.column1 AND t.body = v.column2",
+		lookup:      "SELECT body FROM texts WHERE key = ?",
+		next:        chunk.NextKey,
 	},
 }
 
@@ -127,7 +131,7 @@ func (w *JobWriter) place(ctx context.Context, t internTable, table string, key 
 }
 
 // textCache remembers short texts known to be stored, with their keys, so that the texts
-// that repeat (messages, failure types) are not sent to SQLite for every result. It holds
+// that repeat (messages, failure types) are not sent to the database for every result. It holds
 // at most textCacheBytes of text and starts afresh when full.
 type textCache struct {
 	m     map[int64]string

@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -24,20 +24,16 @@ func (s *Store) AddKnownIssue(ctx context.Context, k core.KnownIssue) (core.Know
 	} else {
 		sig = k.Signature
 	}
-	conn, release, err := s.lockWriter(ctx)
+	conn, release, err := s.LockWriter(ctx)
 	if err != nil {
 		return k, err
 	}
 	defer release()
-	err = inWriteTx(ctx, conn, func() error {
-		res, err := conn.ExecContext(ctx, `INSERT INTO known_issues (release, module, classname, name, signature, reason, link,
-			expires, who, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, k.Module.Release, k.Module.Module, class, name, sig,
-			k.Reason, k.Link, k.Expires, k.Who, k.When.Format(time.RFC3339))
-		if err != nil {
-			return describe(err)
-		}
-		k.ID, err = res.LastInsertId()
-		return err
+	err = InWriteTx(ctx, s.dialect, conn, func() error {
+		err := conn.QueryRowContext(ctx, `INSERT INTO known_issues (release, module, classname, name, signature, reason, link,
+			expires, who, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, k.Module.Release, k.Module.Module, class, name, sig,
+			k.Reason, k.Link, k.Expires, k.Who, k.When.Format(time.RFC3339)).Scan(&k.ID)
+		return describe(err)
 	})
 	return k, err
 }
@@ -87,12 +83,12 @@ func (s *Store) RemoveKnownIssue(ctx context.Context, id int64) (core.KnownIssue
 	if k.ID == 0 {
 		return k, fmt.Errorf("known issue %d: %w", id, core.ErrNotFound)
 	}
-	conn, release, err := s.lockWriter(ctx)
+	conn, release, err := s.LockWriter(ctx)
 	if err != nil {
 		return k, err
 	}
 	defer release()
-	return k, inWriteTx(ctx, conn, func() error {
+	return k, InWriteTx(ctx, s.dialect, conn, func() error {
 		_, err := conn.ExecContext(ctx, "DELETE FROM known_issues WHERE id = ?", id)
 		return describe(err)
 	})

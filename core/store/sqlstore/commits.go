@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -82,12 +82,12 @@ func (s *Store) ModuleRepo(ctx context.Context, module core.ModuleRef) (string, 
 
 // SetModuleRepo remembers the git clone of module ("" forgets it).
 func (s *Store) SetModuleRepo(ctx context.Context, module core.ModuleRef, repo string) error {
-	conn, release, err := s.lockWriter(ctx)
+	conn, release, err := s.LockWriter(ctx)
 	if err != nil {
 		return err
 	}
 	defer release()
-	return inWriteTx(ctx, conn, func() error {
+	return InWriteTx(ctx, s.dialect, conn, func() error {
 		var err error
 		if repo == "" {
 			_, err = conn.ExecContext(ctx, "DELETE FROM module_repos WHERE release = ? AND module = ?", module.Release, module.Module)
