@@ -12,8 +12,9 @@ BENCHCOUNT ?= 5
 DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
                 libxinerama-dev libxi-dev libxxf86vm-dev libgtk-3-dev xvfb xauth
 
-# For tests only: a real browser opens the HTML report.
-DEB_TEST_PACKAGES := chromium
+# For tests only: a real browser opens the HTML report; PostgreSQL runs the store suite
+# against a throwaway server.
+DEB_TEST_PACKAGES := chromium postgresql
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -56,7 +57,7 @@ run: build
 ## test: every test, with the race detector on the core packages
 test: deps deps-test
 	$(GO) vet ./...
-	$(GO) test -count=1 ./...
+	REGTRACKER_REQUIRE_POSTGRES=1 $(GO) test -count=1 ./...
 	$(GO) test -count=1 -race -short ./core/...
 
 ## bench: import benchmarks (1,000,000 generated cases, a 300 MB <system-out>), the
