@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"image/color"
 	"strconv"
 	"strings"
@@ -12,8 +14,10 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/regtracker/regtracker/core"
 	"github.com/regtracker/regtracker/core/format"
 	"github.com/regtracker/regtracker/core/jenkins"
+	"github.com/regtracker/regtracker/core/store/backend"
 )
 
 // Preference keys. cmd/regtracker reads them at start; the settings dialog writes them.
@@ -34,20 +38,7 @@ func (u *App) OpenSettings() { u.openSettings() }
 // memory warning, log level and theme.
 func (u *App) openSettings() {
 	prefs := u.fyne.Preferences()
-	db := widget.NewEntry()
-	db.SetText(u.store.Path())
-	openDB := widget.NewButton("Open another or create one...", func() {
-		d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-			if err != nil || w == nil {
-				return
-			}
-			path := w.URI().Path()
-			w.Close()
-			db.SetText(path)
-		}, u.win)
-		d.SetFileName("regtracker.db")
-		d.Show()
-	})
+	where := newDatabaseChooser(u)
 	cacheDir := widget.NewEntry()
 	cacheDir.SetText(u.opts.CacheDir)
 	limit := widget.NewEntry()
@@ -80,7 +71,8 @@ func (u *App) openSettings() {
 	note.Wrapping = fyne.TextWrapWord
 	note.Importance = widget.LowImportance
 	form := widget.NewForm(
-		widget.NewFormItem("Database", container.NewBorder(nil, nil, nil, openDB, db)),
+		widget.NewFormItem("Database", where.kind),
+		widget.NewFormItem("", where.box),
 		widget.NewFormItem("Jenkins cache", cacheDir),
 		widget.NewFormItem("Cache limit (MB)", container.NewBorder(nil, nil, nil, clear, limit)),
 		widget.NewFormItem("", cacheInfo),
@@ -94,7 +86,12 @@ func (u *App) openSettings() {
 		if !ok {
 			return
 		}
-		prefs.SetString(PrefDatabase, strings.TrimSpace(db.Text))
+		db, err := where.value()
+		if err != nil {
+			u.showError("Saving the settings", err)
+			return
+		}
+		prefs.SetString(PrefDatabase, db)
 		prefs.SetString(PrefCacheDir, strings.TrimSpace(cacheDir.Text))
 		if n, err := strconv.ParseInt(strings.TrimSpace(limit.Text), 10, 64); err == nil && n > 0 {
 			prefs.SetInt(PrefCacheLimitMB, int(n))
@@ -114,6 +111,96 @@ func (u *App) openSettings() {
 	}, u.win)
 	d.Resize(fyne.NewSize(720, 520))
 	d.Show()
+}
+
+// databaseChooser is the Database setting: a local file, or a team's server.
+type databaseChooser struct {
+	kind   *widget.RadioGroup
+	box    *fyne.Container // the file's row or the server's, as kind says
+	file   *widget.Entry
+	server *widget.Entry
+	status *widget.Label // what Test connection found
+}
+
+const (
+	localFile = "Local file"
+	server    = "Server"
+)
+
+func newDatabaseChooser(u *App) *databaseChooser {
+	c := &databaseChooser{file: widget.NewEntry(), server: widget.NewEntry(), status: widget.NewLabel("")}
+	c.status.Wrapping = fyne.TextWrapWord
+	c.server.SetPlaceHolder("postgres://user@host/db")
+	if current := u.store.Path(); backend.IsServer(current) {
+		c.server.SetText(current)
+	} else {
+		c.file.SetText(current)
+	}
+	choose := widget.NewButton("Open another or create one...", func() {
+		d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+			if err != nil || w == nil {
+				return
+			}
+			path := w.URI().Path()
+			w.Close()
+			c.file.SetText(path)
+		}, u.win)
+		d.SetFileName("regtracker.db")
+		d.Show()
+	})
+	test := widget.NewButton("Test connection", func() {
+		url := strings.TrimSpace(c.server.Text)
+		c.status.SetText("Connecting to " + url + "...")
+		u.background(func(ctx context.Context) error {
+			st, err := backend.Open(ctx, url)
+			if err == nil {
+				var jobs []core.Job
+				jobs, err = st.Jobs(ctx, nil)
+				st.Close()
+				if err == nil {
+					do(func() { c.status.SetText(fmt.Sprintf("Connected: the server holds %d jobs.", len(jobs))) })
+				}
+			}
+			return err
+		}, func(err error) {
+			if err != nil {
+				c.status.SetText("Cannot use the server: " + err.Error())
+			}
+		})
+	})
+	password := widget.NewLabel("The password comes from PGPASSWORD or ~/.pgpass, as for psql; it is never kept here.")
+	password.Wrapping = fyne.TextWrapWord
+	password.Importance = widget.LowImportance
+	fileRow := container.NewBorder(nil, nil, nil, choose, c.file)
+	serverRows := container.NewVBox(container.NewBorder(nil, nil, nil, test, c.server), password, c.status)
+	c.box = container.NewStack(fileRow, serverRows)
+	c.kind = widget.NewRadioGroup([]string{localFile, server}, func(kind string) {
+		fileRow.Hidden, serverRows.Hidden = kind != localFile, kind != server
+		c.box.Refresh()
+	})
+	c.kind.Horizontal = true
+	if backend.IsServer(u.store.Path()) {
+		c.kind.SetSelected(server)
+	} else {
+		c.kind.SetSelected(localFile)
+	}
+	return c
+}
+
+// value is the database chosen: a file's path or a server's URL, which must name a
+// server and carry no password.
+func (c *databaseChooser) value() (string, error) {
+	if c.kind.Selected != server {
+		return strings.TrimSpace(c.file.Text), nil
+	}
+	url := strings.TrimSpace(c.server.Text)
+	if !backend.IsServer(url) {
+		return "", fmt.Errorf("the server %q is not a postgres://user@host/db URL", url)
+	}
+	if backend.HasPassword(url) {
+		return "", errors.New("the server's URL holds a password: remove it, and put the password in PGPASSWORD or ~/.pgpass")
+	}
+	return url, nil
 }
 
 // ApplyTheme sets the theme: "light", "dark", or "system" (follow the system).

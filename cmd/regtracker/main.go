@@ -21,7 +21,7 @@ import (
 	"github.com/regtracker/regtracker/core/credentials"
 	"github.com/regtracker/regtracker/core/jenkins"
 	"github.com/regtracker/regtracker/core/store"
-	"github.com/regtracker/regtracker/core/store/sqlite"
+	"github.com/regtracker/regtracker/core/store/backend"
 	"github.com/regtracker/regtracker/resources"
 	"github.com/regtracker/regtracker/ui"
 )
@@ -31,7 +31,7 @@ import (
 var version string
 
 func main() {
-	dbPath := flag.String("db", "", "database file (default: the one chosen in Settings, else the same as regtracker-cli's)")
+	dbPath := flag.String("db", "", "database file or postgres://user@host/db server (default: the one chosen in Settings, else the same as regtracker-cli's)")
 	nativeDialogs := flag.Bool("native-dialogs", true, "use the system's file dialogs")
 	memoryLimit := flag.Uint64("memory-warning-mb", 0, "warn when the app uses more memory than this (default: Settings, else 1024)")
 	flag.Usage = func() {
@@ -81,12 +81,16 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	st, err := sqlite.Open(ctx, *dbPath)
+	st, err := backend.Open(ctx, *dbPath)
 	if err != nil {
 		fatal(err)
 	}
 	defer st.Close()
-	logPath := applog.DefaultPath(*dbPath)
+	local, err := backend.LocalPath(*dbPath)
+	if err != nil {
+		fatal(err)
+	}
+	logPath := applog.DefaultPath(local)
 	logger, logFile, err := applog.Open(logPath, applog.Level(prefs.StringWithFallback(ui.PrefLogLevel, os.Getenv("REGTRACKER_LOG_LEVEL"))))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "regtracker: no log file:", err)

@@ -14,7 +14,7 @@ import (
 	"syscall"
 
 	"github.com/regtracker/regtracker/core/store"
-	"github.com/regtracker/regtracker/core/store/sqlite"
+	"github.com/regtracker/regtracker/core/store/backend"
 )
 
 // Exit codes.
@@ -132,6 +132,7 @@ func printUsage(w io.Writer) {
 		def = "(unknown: " + err.Error() + ")"
 	}
 	fmt.Fprintf(w, "\nWithout --db, the database is %s,\nthe one the desktop app opens ($REGTRACKER_DB overrides it).\n", def)
+	fmt.Fprintln(w, "DB is a file or a team's server, postgres://user@host[:port]/db; the server's password\ncomes from PGPASSWORD or ~/.pgpass, never from the command line.")
 }
 
 // flags is a command's flag set with the options every command has.
@@ -144,7 +145,7 @@ type flags struct {
 func newFlags(name string, e *env) *flags {
 	f := &flags{FlagSet: flag.NewFlagSet(name, flag.ContinueOnError)}
 	f.SetOutput(e.stderr)
-	f.StringVar(&f.db, "db", "", "database file (default: the app's database)")
+	f.StringVar(&f.db, "db", "", "database file or postgres://user@host/db server (default: the app's database); a server's password comes from PGPASSWORD or ~/.pgpass")
 	f.BoolVar(&f.json, "json", false, "print JSON instead of text")
 	return f
 }
@@ -187,7 +188,7 @@ func (f *flags) open(ctx context.Context) (store.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return sqlite.Open(ctx, path)
+	return backend.Open(ctx, path)
 }
 
 // isTerminal reports whether w is a terminal, where progress can redraw one line.

@@ -6,7 +6,7 @@ import (
 
 	"github.com/regtracker/regtracker/core"
 	"github.com/regtracker/regtracker/core/format"
-	"github.com/regtracker/regtracker/core/store/sqlite"
+	"github.com/regtracker/regtracker/core/store/backend"
 	"github.com/regtracker/regtracker/core/storecopy"
 )
 
@@ -14,8 +14,8 @@ import (
 // lacks.
 func runCopy(ctx context.Context, e *env, args []string) error {
 	f := newFlags("copy", e)
-	fromArg := f.String("from", "", "the store to copy from (a database file)")
-	toArg := f.String("to", "", "the store to copy into (created if needed)")
+	fromArg := f.String("from", "", "the store to copy from (a database file or a postgres:// URL)")
+	toArg := f.String("to", "", "the store to copy into (a file, created if needed, or a postgres:// URL)")
 	ops, err := f.parse(args)
 	if err != nil {
 		return err
@@ -26,12 +26,12 @@ func runCopy(ctx context.Context, e *env, args []string) error {
 	if f.db != "" {
 		return usagef("copy takes --from and --to, not --db")
 	}
-	from, err := sqlite.Open(ctx, *fromArg)
+	from, err := backend.Open(ctx, *fromArg)
 	if err != nil {
 		return err
 	}
 	defer from.Close()
-	to, err := sqlite.Open(ctx, *toArg)
+	to, err := backend.Open(ctx, *toArg)
 	if err != nil {
 		return err
 	}

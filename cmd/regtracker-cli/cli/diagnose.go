@@ -10,7 +10,7 @@ import (
 	"github.com/regtracker/regtracker/core/jenkins"
 	"github.com/regtracker/regtracker/core/monitor"
 	"github.com/regtracker/regtracker/core/store"
-	"github.com/regtracker/regtracker/core/store/sqlite"
+	"github.com/regtracker/regtracker/core/store/backend"
 )
 
 // brokenStore stands for a database that cannot even be opened, so that the report
@@ -47,16 +47,20 @@ func runDiagnose(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	cacheDir, _ := jenkins.DefaultCacheDir()
-	in := monitor.Inputs{CacheDir: cacheDir, LogPath: applog.DefaultPath(path), Settings: map[string]string{
+	local, err := backend.LocalPath(path)
+	if err != nil {
+		return err
+	}
+	in := monitor.Inputs{CacheDir: cacheDir, LogPath: applog.DefaultPath(local), Settings: map[string]string{
 		"database":          path,
 		"jenkins cache":     cacheDir,
 		"jenkins cache max": fmt.Sprint(jenkins.DefaultCacheLimit),
 		"jenkins token set": fmt.Sprint(os.Getenv(jenkins.TokenEnv) != ""),
 	}}
 	var src monitor.DiagnoseStore
-	if _, statErr := os.Stat(path); statErr != nil {
+	if _, statErr := os.Stat(path); statErr != nil && !backend.IsServer(path) {
 		src = brokenStore{path, fmt.Errorf("no database at this path: %w", statErr)}
-	} else if st, err := sqlite.Open(ctx, path); err != nil {
+	} else if st, err := backend.Open(ctx, path); err != nil {
 		src = brokenStore{path, err}
 	} else {
 		defer st.Close()
@@ -88,6 +92,9 @@ func runDiagnose(ctx context.Context, e *env, args []string) error {
 // does not stop the command.
 func (f *flags) logger() (*slog.Logger, func()) {
 	path, err := f.dbPath()
+	if err == nil {
+		path, err = backend.LocalPath(path)
+	}
 	if err != nil {
 		return applog.Discard, func() {}
 	}

@@ -53,9 +53,9 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 	if err != nil || !IsURL(rawURL) {
 		return nil, fmt.Errorf("%q is not a postgres://user@host/db URL", redact(rawURL))
 	}
-	if _, set := u.User.Password(); set {
+	if HasPassword(rawURL) {
 		return nil, fmt.Errorf("%s: a password in the URL would be seen in the command line and the history: "+
-			"put it in PGPASSWORD or in ~/.pgpass (one line host:port:db:user:password, mode 0600)", u.Redacted())
+			"put it in PGPASSWORD or in ~/.pgpass (one line host:port:db:user:password, mode 0600)", redact(rawURL))
 	}
 	name := u.String()
 	cfg, err := pgx.ParseConfig(rawURL)
@@ -85,11 +85,32 @@ func initialize(ctx context.Context, s *Store, last int) error {
 	return describe(sqlstore.Migrate(ctx, conn, dialect{}, ms, last))
 }
 
-func redact(raw string) string {
-	if u, err := url.Parse(raw); err == nil {
-		return u.Redacted()
+// HasPassword reports whether the URL raw carries a password, after the user or as a
+// password parameter.
+func HasPassword(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
 	}
-	return "the database URL"
+	_, set := u.User.Password()
+	return set || u.Query().Has("password")
+}
+
+// redact is raw without its password, wherever the URL carries one.
+func redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "the database URL"
+	}
+	if u.User != nil {
+		u.User = url.User(u.User.Username())
+	}
+	q := u.Query()
+	if q.Has("password") {
+		q.Del("password")
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
 }
 
 // dialect is PostgreSQL's sqlstore.Versioned.

@@ -114,6 +114,10 @@ func TestPasswordsComeFromTheEnvironment(t *testing.T) {
 		t.Errorf("a password in the URL: %v", err)
 	}
 
+	if _, err := Open(ctx, alice+"&password=s3cret-pw"); err == nil || strings.Contains(err.Error(), "s3cret-pw") {
+		t.Errorf("a password parameter: %v", err)
+	}
+
 	t.Setenv("PGPASSFILE", filepath.Join(t.TempDir(), "none"))
 	t.Setenv("PGPASSWORD", "wrong-pw")
 	_, err = Open(ctx, alice)
