@@ -13,6 +13,8 @@ import (
 	"github.com/regtracker/regtracker/core/junit/junitgen"
 	"github.com/regtracker/regtracker/core/monitor"
 	"github.com/regtracker/regtracker/core/store"
+	"github.com/regtracker/regtracker/core/store/postgres"
+	"github.com/regtracker/regtracker/core/store/postgres/pgtest"
 	"github.com/regtracker/regtracker/core/store/sqlite"
 )
 
@@ -54,6 +56,7 @@ func generated(b testing.TB, name string, spec junitgen.Spec) string {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	pgtest.Stop()
 	if genDir != "" {
 		os.RemoveAll(genDir)
 	}
@@ -71,6 +74,13 @@ func streaming(ctx context.Context, st store.Store, path string, ref core.JobRef
 // identities new: the slowest case) and reports cases/s and the process's peak memory,
 // sampled every 50 ms.
 func benchmarkImport(b *testing.B, path string, fn importFunc) {
+	benchmarkImportInto(b, path, fn, func() (store.Store, error) {
+		return sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"))
+	})
+}
+
+// benchmarkImportInto is benchmarkImport into the stores open makes.
+func benchmarkImportInto(b *testing.B, path string, fn importFunc, open func() (store.Store, error)) {
 	fi, err := os.Stat(path)
 	if err != nil {
 		b.Fatal(err)
@@ -87,7 +97,7 @@ func benchmarkImport(b *testing.B, path string, fn importFunc) {
 	var cases int64
 	for b.Loop() {
 		b.StopTimer()
-		st, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"))
+		st, err := open()
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -113,6 +123,15 @@ func benchmarkImport(b *testing.B, path string, fn importFunc) {
 // with stack traces.
 func BenchmarkImport1M(b *testing.B) {
 	benchmarkImport(b, generated(b, "1m.xml", junitgen.Spec{Cases: 1_000_000, Seed: 1}), streaming)
+}
+
+// BenchmarkImport1MPostgres is BenchmarkImport1M into a new database of a local
+// PostgreSQL server (see pgtest: a throwaway cluster, or $REGTRACKER_TEST_POSTGRES).
+func BenchmarkImport1MPostgres(b *testing.B) {
+	path := generated(b, "1m.xml", junitgen.Spec{Cases: 1_000_000, Seed: 1})
+	benchmarkImportInto(b, path, streaming, func() (store.Store, error) {
+		return postgres.Open(context.Background(), pgtest.URL(b))
+	})
 }
 
 // BenchmarkImportHugeSystemOut: 1,000 cases, one of which has a 300 MB <system-out>.

@@ -78,7 +78,7 @@ func (p Progress) ETA() time.Duration {
 }
 
 const (
-	batchCases = 512     // results per batch handed from decoder to writer
+	batchCases = 2048    // results per batch handed from decoder to writer
 	batchBytes = 1 << 20 // or fewer, when their texts are large
 	queueLen   = 2       // batches waiting for the writer
 )

@@ -24,25 +24,25 @@ func (c connector) Connect(ctx context.Context) (driver.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &conn{dc.(*stdlib.Conn)}, nil
+	return &pgConn{dc.(*stdlib.Conn)}, nil
 }
 
-// conn is a pgx connection that takes '?' placeholders; the rest is pgx's.
-type conn struct{ *stdlib.Conn }
+// pgConn is a pgx connection that takes '?' placeholders; the rest is pgx's.
+type pgConn struct{ *stdlib.Conn }
 
-func (c *conn) Prepare(query string) (driver.Stmt, error) {
+func (c *pgConn) Prepare(query string) (driver.Stmt, error) {
 	return c.Conn.Prepare(rebind(query))
 }
 
-func (c *conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
+func (c *pgConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
 	return c.Conn.PrepareContext(ctx, rebind(query))
 }
 
-func (c *conn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+func (c *pgConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
 	return c.Conn.ExecContext(ctx, rebind(query), args)
 }
 
-func (c *conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+func (c *pgConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
 	return c.Conn.QueryContext(ctx, rebind(query), args)
 }
 

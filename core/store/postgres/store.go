@@ -132,6 +132,24 @@ func (dialect) BeginWrite(ctx context.Context, conn *sql.Conn) error {
 	return nil
 }
 
+// CopyRows appends rows to table with COPY, on conn's connection and inside its
+// transaction.
+func (dialect) CopyRows(ctx context.Context, conn *sql.Conn, table string, columns []string, rows [][]any) error {
+	return conn.Raw(func(dc any) error {
+		_, err := dc.(*pgConn).Conn.Conn().CopyFrom(ctx, pgx.Identifier{table}, columns, pgx.CopyFromRows(rows))
+		return err
+	})
+}
+
+// Unnest binds each array to a parameter: unnest(?::bigint[], ?::text[]).
+func (dialect) Unnest(types ...string) string {
+	args := make([]string, len(types))
+	for i, t := range types {
+		args[i] = "?::" + t + "[]"
+	}
+	return "unnest(" + strings.Join(args, ", ") + ")"
+}
+
 // Snapshot: a repeatable-read transaction sees the database as of its first query.
 func (dialect) Snapshot() *sql.TxOptions {
 	return &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
@@ -235,3 +253,8 @@ func describe(err error) error {
 	}
 	return err
 }
+
+var (
+	_ sqlstore.Bulk   = dialect{}
+	_ sqlstore.Arrays = dialect{}
+)

@@ -23,19 +23,24 @@ type internTable struct {
 	// verifyHead + rows + verifyTail counts the rows whose key holds their value; its
 	// first row is verifyFirst, which gives the VALUES columns their types.
 	verifyHead, verifyFirst, verifyTail string
-	lookup                              string // the value under one key
-	next                                func(key int64) int64
+	// With a dialect that binds arrays (see Arrays): arrayInsert + rows + insertTail,
+	// and a count of rows + arrayVerifyTail, where rows are v (key, value).
+	arrayInsert, arrayVerifyTail string
+	lookup                       string // the value under one key
+	next                         func(key int64) int64
 }
 
 var interned = map[string]internTable{
 	"texts": {
-		insertHead:  "INSERT INTO texts (key, body) VALUES ",
-		insertTail:  " ON CONFLICT DO NOTHING",
-		verifyHead:  "SELECT count(*) FROM (VALUES ",
-		verifyFirst: "(CAST(? AS BIGINT), CAST(? AS TEXT))",
-		verifyTail:  ") v JOIN texts t ON t.key = v.column1 AND t.body = v.column2",
-		lookup:      "SELECT body FROM texts WHERE key = ?",
-		next:        chunk.NextKey,
+		insertHead:      "INSERT INTO texts (key, body) VALUES ",
+		insertTail:      " ON CONFLICT DO NOTHING",
+		verifyHead:      "SELECT count(*) FROM (VALUES ",
+		verifyFirst:     "(CAST(? AS BIGINT), CAST(? AS TEXT))",
+		arrayInsert:     "INSERT INTO texts (key, body) SELECT key, value FROM ",
+		arrayVerifyTail: " JOIN texts t ON t.key = v.key AND t.body = v.value",
+		verifyTail:      ") v JOIN texts t ON t.key = v.column1 AND t.body = v.column2",
+		lookup:          "SELECT body FROM texts WHERE key = ?",
+		next:            chunk.NextKey,
 	},
 }
 
@@ -49,15 +54,25 @@ func (w *JobWriter) intern(ctx context.Context, table string, keys []int64, valu
 		w.order = append(w.order, i)
 	}
 	slices.SortFunc(w.order, func(a, b int) int { return cmp.Compare(keys[a], keys[b]) })
-	w.args = w.args[:0]
-	for _, i := range w.order {
-		w.args = append(w.args, keys[i], values[i])
+	insert, verify := w.rowsStatements(table, len(values))
+	if _, ok := w.dialect.(Arrays); ok {
+		sortedKeys, sortedValues := make([]int64, len(values)), make([]string, len(values))
+		for j, i := range w.order {
+			sortedKeys[j], sortedValues[j] = keys[i], values[i]
+		}
+		w.args = append(w.args[:0], sortedKeys, sortedValues)
+		insert, verify = w.arrayStatements(ctx, t)
+	} else {
+		w.args = w.args[:0]
+		for _, i := range w.order {
+			w.args = append(w.args, keys[i], values[i])
+		}
 	}
 	// A job like the one before it finds its values stored already: then one read
 	// (verify) settles a chunk; else the insert comes first, and reads only when it
 	// skipped rows. The last chunk's outcome picks the order.
 	if w.known[table] {
-		ok, err := w.verify(ctx, table, len(values))
+		ok, err := verify()
 		if err != nil {
 			return err
 		}
@@ -65,7 +80,7 @@ func (w *JobWriter) intern(ctx context.Context, table string, keys []int64, valu
 			return nil
 		}
 	}
-	n, err := w.bulkExec(ctx, table, 2, len(values))
+	n, err := insert()
 	if err != nil {
 		return err
 	}
@@ -73,7 +88,7 @@ func (w *JobWriter) intern(ctx context.Context, table string, keys []int64, valu
 	if n == int64(len(values)) {
 		return nil // all new: no key was taken
 	}
-	ok, err := w.verify(ctx, table, len(values))
+	ok, err := verify()
 	if err != nil {
 		return err
 	}
@@ -87,6 +102,43 @@ func (w *JobWriter) intern(ctx context.Context, table string, keys []int64, valu
 		}
 	}
 	return nil
+}
+
+// rowsStatements insert and verify the rows of w.args: multi-row statements with rows
+// rows of (key, value).
+func (w *JobWriter) rowsStatements(table string, rows int) (insert func() (int64, error), verify func() (int, error)) {
+	ctx := context.Background()
+	insert = func() (int64, error) { return w.bulkExec(ctx, table, 2, rows) }
+	verify = func() (int, error) { return w.verify(ctx, table, rows) }
+	return insert, verify
+}
+
+// arrayStatements insert and verify the rows of w.args, two arrays (keys and values):
+// one statement each whatever the number of rows, prepared once.
+func (w *JobWriter) arrayStatements(ctx context.Context, t internTable) (insert func() (int64, error), verify func() (int, error)) {
+	rows := w.dialect.(Arrays).Unnest("bigint", "text") + " AS v (key, value)"
+	insert = func() (int64, error) {
+		st, err := w.prepared(ctx, t.arrayInsert+rows+t.insertTail)
+		if err != nil {
+			return 0, err
+		}
+		res, err := st.ExecContext(ctx, w.args...)
+		if err != nil {
+			return 0, describe(err)
+		}
+		n, err := res.RowsAffected()
+		return n, describe(err)
+	}
+	verify = func() (int, error) {
+		st, err := w.prepared(ctx, "SELECT count(*) FROM "+rows+t.arrayVerifyTail)
+		if err != nil {
+			return 0, err
+		}
+		var ok int
+		err = st.QueryRowContext(ctx, w.args...).Scan(&ok)
+		return ok, describe(err)
+	}
+	return insert, verify
 }
 
 // verify counts the rows of w.args whose key holds their value.

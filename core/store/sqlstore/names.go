@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/regtracker/regtracker/core"
 	"github.com/regtracker/regtracker/core/store/chunk"
@@ -89,6 +90,10 @@ func (w *JobWriter) classNames(ctx context.Context, name string) (*classNames, e
 
 // loadNames reads every block of the class c.
 func (w *JobWriter) loadNames(ctx context.Context, c *classNames) error {
+	// The class's blocks may be queued still.
+	if err := w.send(ctx, w.nameRows); err != nil {
+		return err
+	}
 	sel, err := w.prepared(ctx, "SELECT first, data FROM test_names WHERE class_id = ? ORDER BY first")
 	if err != nil {
 		return err
@@ -104,21 +109,148 @@ func (w *JobWriter) loadNames(ctx context.Context, c *classNames) error {
 		if err := rows.Scan(&first, &data); err != nil {
 			return describe(err)
 		}
-		if err := chunk.DecodeNameBlock(&w.block, first, data); err != nil {
-			return fmt.Errorf("class %d: %w", c.id, err)
+		if err := w.addBlock(c, first, data); err != nil {
+			return err
 		}
-		c.tail = c.tail[:0]
-		for i := range w.block.Len() {
-			b := w.block.Bytes(i)
-			c.ords[chunk.Hash(b)] = first + uint32(i)
-			if w.block.Len() < chunk.NamesPerBlock {
-				c.tail = append(c.tail, string(b))
-			}
-		}
-		c.count = first + uint32(w.block.Len())
-		w.cachedNames += w.block.Len()
 	}
 	return describe(rows.Err())
+}
+
+// addBlock adds the names of one of c's blocks, read in order, to c.
+func (w *JobWriter) addBlock(c *classNames, first uint32, data []byte) error {
+	if err := chunk.DecodeNameBlock(&w.block, first, data); err != nil {
+		return fmt.Errorf("class %d: %w", c.id, err)
+	}
+	c.tail = c.tail[:0]
+	for i := range w.block.Len() {
+		b := w.block.Bytes(i)
+		c.ords[chunk.Hash(b)] = first + uint32(i)
+		if w.block.Len() < chunk.NamesPerBlock {
+			c.tail = append(c.tail, string(b))
+		}
+	}
+	c.count = first + uint32(w.block.Len())
+	w.cachedNames += w.block.Len()
+	return nil
+}
+
+// resolveClasses finds or creates, in three statements, the classes of rs the writer
+// does not know yet, and reads the names of those that exist: a class at a time costs
+// two or three statements, each a round trip to a server, and a report has thousands of
+// classes. Classes it leaves (a key taken by another name, a full cache) are found one
+// at a time by classNames.
+func (w *JobWriter) resolveClasses(ctx context.Context, rs []core.Result) error {
+	if w.cachedNames >= w.maxCachedNames {
+		return nil
+	}
+	byKey := map[int64]string{} // each new name under its preferred key
+	var keys []int64            // in the order the names come
+	for i := range rs {
+		name := rs[i].Classname
+		if _, ok := w.classes[name]; ok {
+			continue
+		}
+		k := chunk.ClassKey(name)
+		if _, taken := byKey[k]; !taken {
+			byKey[k] = name
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) < 2 {
+		return nil
+	}
+	held := map[int64]bool{}   // keys some class holds
+	found := map[int64]int64{} // key -> id, for the names that hold their key
+	err := w.queryIn(ctx, "SELECT id, key, name FROM classes WHERE key IN ", keys, func(rows *sql.Rows) error {
+		var id, key int64
+		var name string
+		if err := rows.Scan(&id, &key, &name); err != nil {
+			return err
+		}
+		held[key] = true
+		if byKey[key] == name {
+			found[key] = id
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	w.args = w.args[:0]
+	for _, k := range keys {
+		if !held[k] {
+			w.args = append(w.args, k, byKey[k])
+		}
+	}
+	if len(w.args) > 0 {
+		st, err := w.prepared(ctx, "INSERT INTO classes (key, name) VALUES "+
+			strings.TrimSuffix(strings.Repeat("(?, ?), ", len(w.args)/2), ", ")+" RETURNING id, key")
+		if err != nil {
+			return err
+		}
+		rows, err := st.QueryContext(ctx, w.args...)
+		if err != nil {
+			return describe(err)
+		}
+		err = eachRow(rows, func(rows *sql.Rows) error {
+			var id, key int64
+			if err := rows.Scan(&id, &key); err != nil {
+				return err
+			}
+			w.classes[byKey[key]] = &classNames{id: id, ords: map[uint64]uint32{}}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if len(found) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*classNames, len(found))
+	ids := make([]int64, 0, len(found))
+	for k, id := range found {
+		c := &classNames{id: id, ords: map[uint64]uint32{}}
+		w.classes[byKey[k]] = c
+		byID[id] = c
+		ids = append(ids, id)
+	}
+	// Their blocks may be queued still.
+	if err := w.send(ctx, w.nameRows); err != nil {
+		return err
+	}
+	return w.queryIn(ctx, "SELECT class_id, first, data FROM test_names WHERE class_id IN ", ids, func(rows *sql.Rows) error {
+		var id int64
+		var first uint32
+		var data []byte
+		if err := rows.Scan(&id, &first, &data); err != nil {
+			return err
+		}
+		return w.addBlock(byID[id], first, data)
+	}, " ORDER BY class_id, first")
+}
+
+// queryIn runs head + "(?, ...)" + tail on the writer's connection with values as the
+// list, and calls fn for each row. The list is padded to a power of two with its last
+// value, so that a job prepares a handful of statements, not one per length.
+func (w *JobWriter) queryIn(ctx context.Context, head string, values []int64, fn func(*sql.Rows) error, tail ...string) error {
+	n := 1
+	for n < len(values) {
+		n *= 2
+	}
+	st, err := w.prepared(ctx, head+inClause(n)+strings.Join(tail, ""))
+	if err != nil {
+		return err
+	}
+	args := make([]any, n)
+	for i := range args {
+		args[i] = values[min(i, len(values)-1)]
+	}
+	rows, err := st.QueryContext(ctx, args...)
+	if err != nil {
+		return describe(err)
+	}
+	return eachRow(rows, fn)
 }
 
 // writeNames stores the class's block being filled.
@@ -126,16 +258,11 @@ func (w *JobWriter) writeNames(ctx context.Context, c *classNames) error {
 	if !c.dirty {
 		return nil
 	}
-	ins, err := w.prepared(ctx, `INSERT INTO test_names (class_id, first, names, data) VALUES (?, ?, ?, ?)
-		ON CONFLICT (class_id, first) DO UPDATE SET names = excluded.names, data = excluded.data`)
-	if err != nil {
-		return err
-	}
 	w.raw1 = chunk.AppendNames(w.raw1[:0], c.tail)
 	w.packed = chunk.Compress(w.packed[:0], w.raw1)
 	first := c.count - uint32(len(c.tail))
-	if _, err := ins.ExecContext(ctx, c.id, first, len(c.tail), w.packed); err != nil {
-		return describe(err)
+	if err := w.queue(ctx, w.nameRows, c.id, int64(first), int64(len(c.tail)), w.packed); err != nil {
+		return err
 	}
 	c.dirty = false
 	return nil

@@ -15,7 +15,7 @@ import (
 type Rewriter struct{ w *JobWriter }
 
 // NewRewriter writes on conn, whose transaction the caller holds.
-func NewRewriter(conn *sql.Conn) *Rewriter { return &Rewriter{w: newJobWriter(conn, nil)} }
+func NewRewriter(conn *sql.Conn) *Rewriter { return &Rewriter{w: newJobWriter(conn, nil, nil)} }
 
 // Start makes the rewriter write the job id's results anew, from position 0.
 func (r *Rewriter) Start(id int64) {

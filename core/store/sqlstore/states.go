@@ -14,10 +14,6 @@ import (
 // writeStates stores the builder's states as chunks of the job and returns how many
 // distinct tests there are.
 func (w *JobWriter) writeStates(ctx context.Context) (int64, error) {
-	ins, err := w.prepared(ctx, "INSERT INTO job_states (job_id, first_key, entries, data) VALUES (?, ?, ?, ?)")
-	if err != nil {
-		return 0, err
-	}
 	var (
 		first, prevKey, prevSeq int64
 		entries, total          int64
@@ -28,13 +24,13 @@ func (w *JobWriter) writeStates(ctx context.Context) (int64, error) {
 			return nil
 		}
 		w.packed = chunk.Compress(w.packed[:0], buf)
-		if _, err := ins.ExecContext(ctx, w.jobID, first, entries, w.packed); err != nil {
-			return describe(err)
+		if err := w.queue(ctx, w.stateRows, w.jobID, first, entries, w.packed); err != nil {
+			return err
 		}
 		buf, entries = buf[:0], 0
 		return nil
 	}
-	err = w.states.Finish(func(s store.TestState) error {
+	err := w.states.Finish(func(s store.TestState) error {
 		if entries == chunk.StatesPerChunk {
 			if err := flush(); err != nil {
 				return err

@@ -15,9 +15,11 @@ import (
 	"github.com/regtracker/regtracker/core/store/chunk"
 )
 
-// rowsPerInsert is how many rows one multi-row INSERT carries; more gained nothing when
-// measured, fewer costs statement overhead.
-const rowsPerInsert = 256
+// resultsPerBatch is how many results the writer takes at a time: their new classes are
+// found and created, and their new texts stored, in a few statements per batch. A
+// chunk's worth: against 256 before, a 1M-case import into a server took 3.2 s instead
+// of 3.9 (medians of 3 side by side), and into a file 1.4 s instead of 1.5.
+const resultsPerBatch = chunk.ResultsPerChunk
 
 // JobWriter is the store's core.JobWriter: one job's results inside a single database
 // transaction. Nothing it writes is visible to readers until Commit; Rollback (or any
@@ -25,6 +27,7 @@ const rowsPerInsert = 256
 type JobWriter struct {
 	conn       *sql.Conn
 	release    func()
+	dialect    Dialect
 	ref        core.JobRef
 	jobID      int64
 	opts       core.WriteOptions
@@ -55,6 +58,9 @@ type JobWriter struct {
 	lastClassName  string
 	block          chunk.NameBlock // scratch for decoding name blocks
 
+	// Rows of the blob tables not sent yet (see batch).
+	chunkRows, stateRows, nameRows *batch
+
 	chunk  chunk.Results // results not yet written: the last chunk.Len() before seq
 	seq    uint32        // the position the next result gets
 	raw1   []byte        // scratch: a chunk's raw form
@@ -78,7 +84,7 @@ func (s *Store) BeginJob(ctx context.Context, ref core.JobRef, opts core.WriteOp
 	if err != nil {
 		return nil, err
 	}
-	w := newJobWriter(conn, release)
+	w := newJobWriter(conn, release, s.dialect)
 	w.maxCachedNames = s.maxCachedNames
 	w.ref, w.opts, w.started = ref, opts, t0
 	if err := s.dialect.BeginWrite(ctx, conn); err != nil {
@@ -93,9 +99,13 @@ func (s *Store) BeginJob(ctx context.Context, ref core.JobRef, opts core.WriteOp
 	return w, nil
 }
 
-func newJobWriter(conn *sql.Conn, release func()) *JobWriter {
-	return &JobWriter{conn: conn, release: release, stmts: map[stmtKey]*sql.Stmt{}, raw: map[stmtKey]driver.Stmt{},
-		classes: map[string]*classNames{}, known: map[string]bool{}, maxCachedNames: defaultCachedNames}
+func newJobWriter(conn *sql.Conn, release func(), d Dialect) *JobWriter {
+	return &JobWriter{conn: conn, release: release, dialect: d, stmts: map[stmtKey]*sql.Stmt{}, raw: map[stmtKey]driver.Stmt{},
+		classes: map[string]*classNames{}, known: map[string]bool{}, maxCachedNames: defaultCachedNames,
+		chunkRows: newBatch("result_chunks", "", "job_id", "first", "results", "data"),
+		stateRows: newBatch("job_states", "", "job_id", "first_key", "entries", "data"),
+		nameRows: newBatch("test_names", " ON CONFLICT (class_id, first) DO UPDATE SET names = excluded.names, data = excluded.data",
+			"class_id", "first", "names", "data")}
 }
 
 func (w *JobWriter) createJob(ctx context.Context) error {
@@ -165,7 +175,7 @@ func (w *JobWriter) Busy() time.Duration { return w.busy }
 // Counts are the totals of the results added so far.
 func (w *JobWriter) Counts() core.Counts { return w.counts }
 
-// Add writes results in report order. It checks ctx between chunks of rowsPerInsert
+// Add writes results in report order. It checks ctx between chunks of resultsPerBatch
 // results, so a cancel is answered within about a millisecond.
 func (w *JobWriter) Add(ctx context.Context, rs []core.Result) error {
 	t0 := time.Now()
@@ -179,7 +189,7 @@ func (w *JobWriter) Add(ctx context.Context, rs []core.Result) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		n := min(len(rs), rowsPerInsert)
+		n := min(len(rs), resultsPerBatch)
 		if err := w.addChunk(run, rs[:n]); err != nil {
 			return err
 		}
@@ -189,6 +199,9 @@ func (w *JobWriter) Add(ctx context.Context, rs []core.Result) error {
 }
 
 func (w *JobWriter) addChunk(ctx context.Context, rs []core.Result) error {
+	if err := w.resolveClasses(ctx, rs); err != nil {
+		return err
+	}
 	w.testKeys = w.testKeys[:0]
 	for i := range rs {
 		key, err := w.identity(ctx, rs[i].Classname, rs[i].Name)
@@ -238,15 +251,11 @@ func (w *JobWriter) writeChunk(ctx context.Context) error {
 	if w.chunk.Len() == 0 {
 		return nil
 	}
-	ins, err := w.prepared(ctx, "INSERT INTO result_chunks (job_id, first, results, data) VALUES (?, ?, ?, ?)")
-	if err != nil {
-		return err
-	}
 	w.raw1 = w.chunk.Encode(w.raw1[:0])
 	w.packed = chunk.Compress(w.packed[:0], w.raw1)
 	first := w.seq - uint32(w.chunk.Len())
-	if _, err := ins.ExecContext(ctx, w.jobID, first, w.chunk.Len(), w.packed); err != nil {
-		return describe(err)
+	if err := w.queue(ctx, w.chunkRows, w.jobID, int64(first), int64(w.chunk.Len()), w.packed); err != nil {
+		return err
 	}
 	w.chunk.Reset()
 	return nil
@@ -443,7 +452,11 @@ func (w *JobWriter) finishResults(ctx context.Context) (int64, error) {
 	if err := w.flushNames(ctx); err != nil {
 		return 0, err
 	}
-	return w.writeStates(ctx)
+	identities, err := w.writeStates(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return identities, w.sendAll(ctx)
 }
 
 // Rollback abandons the job: the database is left as it was before BeginJob. It is safe

@@ -48,10 +48,16 @@ var (
 // package that uses URL calls it from TestMain.
 func Main(m *testing.M) {
 	code := m.Run()
+	Stop()
+	os.Exit(code)
+}
+
+// Stop stops the throwaway cluster, if one was started; for a TestMain that does more
+// than Main.
+func Stop() {
 	if cluster != nil {
 		cluster.Stop()
 	}
-	os.Exit(code)
 }
 
 // URL returns the URL of a new, empty database for t, dropped when t ends.
