@@ -9,11 +9,15 @@ import (
 
 	"github.com/regtracker/regtracker/core"
 	"github.com/regtracker/regtracker/core/store"
+	"github.com/regtracker/regtracker/core/store/postgres"
+	"github.com/regtracker/regtracker/core/store/postgres/pgtest"
 	"github.com/regtracker/regtracker/core/store/sqlite"
 	"github.com/regtracker/regtracker/core/store/storetest"
 )
 
 var ctx = context.Background()
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
 
 func open(t *testing.T, name string) store.Store {
 	t.Helper()
@@ -53,11 +57,9 @@ func everything(t *testing.T, s store.Store) map[string]any {
 	return out
 }
 
-// TestCopy: a history with several modules, texts, commits, a known issue and a source
-// clone copies whole; a second copy skips what is there; a copy into a store that has
-// some of it adds only the rest.
-func TestCopy(t *testing.T) {
-	from := open(t, "from.db")
+// history fills from with several modules, texts, commits, a known issue and a source clone.
+func history(t *testing.T, from store.Store) {
+	t.Helper()
 	vpn := core.ModuleRef{Release: "7.0", Module: "vpn"}
 	at := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 	storetest.WriteJob(t, from, core.JobRef{ModuleRef: vpn, Number: 1}, core.WriteOptions{Source: "/logs/1", Revision: "r1"}, storetest.Sample)
@@ -69,6 +71,15 @@ func TestCopy(t *testing.T) {
 		t.Fatal(err)
 	}
 	from.SetModuleRepo(ctx, vpn, "/src/vpn")
+}
+
+// TestCopy: a history with several modules, texts, commits, a known issue and a source
+// clone copies whole; a second copy skips what is there; a copy into a store that has
+// some of it adds only the rest.
+func TestCopy(t *testing.T) {
+	from := open(t, "from.db")
+	history(t, from)
+	vpn := core.ModuleRef{Release: "7.0", Module: "vpn"}
 
 	to := open(t, "to.db")
 	var seen []string
@@ -94,5 +105,31 @@ func TestCopy(t *testing.T) {
 	}
 	if j, _ := partial.Job(ctx, core.JobRef{ModuleRef: vpn, Number: 1}); j.Tests != 1 {
 		t.Errorf("the target's own job 1 was replaced: %d tests", j.Tests)
+	}
+}
+
+// TestCopyBetweenFileAndServer: a laptop's history copies onto a PostgreSQL server whole,
+// and from there back into a new file, each reading the same as the first.
+func TestCopyBetweenFileAndServer(t *testing.T) {
+	file := open(t, "laptop.db")
+	history(t, file)
+	server, err := postgres.Open(ctx, pgtest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer server.Close()
+	if sum, err := Copy(ctx, file, server, nil); err != nil || sum != (Summary{Jobs: 3, Results: 10, KnownIssues: 1, Repos: 1}) {
+		t.Fatalf("file -> server: %+v %v", sum, err)
+	}
+	want := everything(t, file)
+	if got := everything(t, server); !reflect.DeepEqual(want, got) {
+		t.Errorf("the server's copy differs:\n%+v\n%+v", want, got)
+	}
+	back := open(t, "back.db")
+	if sum, err := Copy(ctx, server, back, nil); err != nil || sum.Jobs != 3 {
+		t.Fatalf("server -> file: %+v %v", sum, err)
+	}
+	if got := everything(t, back); !reflect.DeepEqual(want, got) {
+		t.Errorf("the copy back differs:\n%+v\n%+v", want, got)
 	}
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/regtracker/regtracker/core/junit/junitgen"
 	"github.com/regtracker/regtracker/core/junit/junittest"
+	"github.com/regtracker/regtracker/core/store/postgres/pgtest"
 	"github.com/regtracker/regtracker/core/store/sqlite"
 )
 
@@ -29,7 +30,7 @@ func TestMain(m *testing.M) {
 	if os.Getenv(asCLI) == "1" {
 		os.Exit(Run(SignalContext(), os.Args[1:], os.Stdout, os.Stderr))
 	}
-	os.Exit(m.Run())
+	pgtest.Main(m)
 }
 
 func run(t *testing.T, args ...string) (code int, stdout, stderr string) {

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/regtracker/regtracker/core/store/postgres/pgtest"
 )
 
 // TestCopyCommand: pytest's two runs and a known issue copy into a new file, whose
@@ -36,6 +38,20 @@ func TestCopyCommand(t *testing.T) {
 	}
 	if _, out, _ := run(t, "copy", "--from", from, "--to", to); out == "" || !strings.Contains(out, "copied 0 jobs") || !strings.Contains(out, "2 jobs were there already") {
 		t.Errorf("a second copy: %s", out)
+	}
+	// Onto a team's server and back into a new file.
+	server := pgtest.URL(t)
+	if code, out, errOut := run(t, "copy", "--from", from, "--to", server); code != ExitOK || !strings.Contains(out, "copied 2 jobs") {
+		t.Fatalf("copy onto the server: %s %s", out, errOut)
+	}
+	back := filepath.Join(t.TempDir(), "back.db")
+	if code, _, errOut := run(t, "copy", "--from", server, "--to", back); code != ExitOK {
+		t.Fatal(errOut)
+	}
+	for _, db := range []string{server, back} {
+		if _, c, _ := run(t, "regressions", "7.0/py/2", "--db", db, "--json"); c != a {
+			t.Errorf("regressions in %s differ:\n%s\n%s", db, a, c)
+		}
 	}
 	if code, _, _ := run(t, "copy", "--from", from); code != ExitUsage {
 		t.Errorf("copy without --to: exit %d", code)
