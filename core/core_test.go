@@ -51,3 +51,18 @@ func TestCountsFlakyArePassed(t *testing.T) {
 		t.Errorf("%+v", c)
 	}
 }
+
+func TestCleanText(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                 "",
+		"plain":            "plain",
+		"caf\u00e9 \u2713": "caf\u00e9 \u2713",
+		"a\x00b\x00":       "a\uFFFDb\uFFFD",
+		"x\xff\xfey":       "x\uFFFDy",
+		"cut \xe2\x9c":     "cut \uFFFD",
+	} {
+		if got := CleanText(in); got != want {
+			t.Errorf("CleanText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package core
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // Result is one occurrence of a test case in a report. Within one job the same identity
@@ -31,6 +32,16 @@ type Result struct {
 	// text keeps its head and its tail around an elision marker.
 	SystemOut string
 	SystemErr string
+}
+
+// CleanText returns s as valid UTF-8 without NUL: each invalid byte sequence and each
+// NUL becomes U+FFFD. Decoders pass every text of a Result through it, so that a report
+// reads the same from every store (a PostgreSQL text holds neither) and in every output.
+func CleanText(s string) string {
+	if strings.IndexByte(s, 0) < 0 && utf8.ValidString(s) {
+		return s
+	}
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
 }
 
 // IdentityClass returns the class part of a test's identity: the classname as written,

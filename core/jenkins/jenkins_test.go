@@ -176,6 +176,7 @@ func TestTestReportDecoder(t *testing.T) {
 		{ClassName: "a.B", Name: "r", Status: "REGRESSION", ErrorDetails: "again"},
 		{ClassName: "a.C", Name: "x", Status: "FIXED"},
 		{ClassName: "", Name: "s", Status: "SKIPPED"},
+		{ClassName: "a.D", Name: "nul\x00", Status: "FAILED", ErrorDetails: "a\x00b"},
 	})
 	// A matrix build wraps reports in childReports.
 	matrix := `{"childReports":[{"child":{"number":1},"result":` + string(report) + `}],"failCount":2}`
@@ -197,11 +198,14 @@ func TestTestReportDecoder(t *testing.T) {
 		for i := range got {
 			c.Add(&got[i])
 		}
-		if c.Tests != 5 || c.Passed != 2 || c.Failed != 2 || c.Skipped != 1 || got[1].Message != "boom\nmore" || got[0].Duration != 0.5 {
+		if c.Tests != 6 || c.Passed != 2 || c.Failed != 3 || c.Skipped != 1 || got[1].Message != "boom\nmore" || got[0].Duration != 0.5 {
 			t.Errorf("%s: %+v %+v", name, c, got)
 		}
 		if got[4].Classname != "" {
 			t.Errorf("%s: a case without class keeps its suite's name (empty here): %q", name, got[4].Classname)
+		}
+		if got[5].Name != "nul\uFFFD" || got[5].Message != "a\uFFFDb" {
+			t.Errorf("%s: a NUL in JSON becomes U+FFFD: %q %q", name, got[5].Name, got[5].Message)
 		}
 	}
 	for name, in := range map[string]string{"truncated": string(report[:len(report)/2]), "empty": "", "not json": "<html>"} {

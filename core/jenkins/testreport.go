@@ -198,7 +198,7 @@ func (d *TestReportDecoder) value(obj role, key string) error {
 }
 
 func (d *TestReportDecoder) result(c jsonCase) core.Result {
-	r := core.Result{Classname: core.IdentityClass(c.ClassName, d.suite), Name: c.Name, Duration: max(c.Duration, 0)}
+	r := core.Result{Classname: core.CleanText(core.IdentityClass(c.ClassName, d.suite)), Name: core.CleanText(c.Name), Duration: max(c.Duration, 0)}
 	switch strings.ToUpper(c.Status) {
 	case "FAILED", "REGRESSION":
 		r.Status = core.Failed
@@ -218,7 +218,7 @@ func (d *TestReportDecoder) result(c jsonCase) core.Result {
 			head, tail := d.maxText*3/4, d.maxText/4
 			s = s[:head] + fmt.Sprintf("\n[... %d bytes omitted ...]\n", len(s)-head-tail) + s[len(s)-tail:]
 		}
-		return strings.ToValidUTF8(s, "\uFFFD")
+		return core.CleanText(s)
 	}
 	switch r.Status {
 	case core.Failed:
@@ -227,7 +227,7 @@ func (d *TestReportDecoder) result(c jsonCase) core.Result {
 			r.Message = firstLine(r.Details)
 		}
 	case core.Skipped:
-		r.Message = c.SkippedMessage
+		r.Message = core.CleanText(c.SkippedMessage)
 	case core.Passed:
 		r.Flaky = len(c.Flaky) > 0
 	}

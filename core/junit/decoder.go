@@ -943,13 +943,13 @@ func (d *Decoder) nextAttr(b []byte) (name, val, rest []byte, err error) {
 	return name, val, rest, nil
 }
 
-// string returns an attribute value as a string, entities decoded.
+// string returns an attribute value as a string, entities decoded, cleaned (core.CleanText).
 func (d *Decoder) string(v []byte) string {
-	if !d.latin1 && bytes.IndexByte(v, '&') < 0 {
+	if !d.latin1 && bytes.IndexByte(v, '&') < 0 && isClean(v) {
 		return string(v)
 	}
 	d.scratch = d.appendText(d.scratch[:0], v)
-	return string(d.scratch)
+	return core.CleanText(string(d.scratch))
 }
 
 // parseTime reads a time attribute in seconds: "1.5", "1,234.5", "1e-3". Missing,

@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/regtracker/regtracker/core"
 	"github.com/regtracker/regtracker/core/junit"
@@ -320,6 +321,41 @@ func TestMaxTextKeepsHeadAndTail(t *testing.T) {
 	}
 }
 
+// texts are the strings of r that come from the report.
+func texts(r core.Result) []string {
+	return []string{r.Classname, r.Name, r.Message, r.Type, r.Details, r.SystemOut, r.SystemErr}
+}
+
+// TestTextsAreClean: invalid UTF-8 and NUL, which XML forbids but reports contain, come
+// out as U+FFFD in names, attributes, text and CDATA alike; clean text is untouched.
+func TestTextsAreClean(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"plain ASCII", "plain ASCII"},
+		{"caf\u00e9 \u2713 \U0001F600", "caf\u00e9 \u2713 \U0001F600"},
+		{"a\x00b", "a\uFFFDb"},
+		{"bad \xff\xfe byte", "bad \uFFFD byte"},
+		{"cut \xc3", "cut \uFFFD"},
+		{"ref &#0; and &#xD800;", "ref \uFFFD and \uFFFD"},
+	} {
+		doc := `<testsuite name="s"><testcase classname="c` + c.in + `" name="n` + c.in + `">` +
+			`<failure message="m` + c.in + `" type="t` + c.in + `">d` + c.in + `</failure>` +
+			`<system-out><![CDATA[o` + c.in + `]]></system-out><system-err>e` + c.in + `</system-err></testcase></testsuite>`
+		rs, err := decodeAll(t, "r.xml", strings.NewReader(doc), 0)
+		if err != nil || len(rs) != 1 {
+			t.Fatalf("%q: %v", c.in, err)
+		}
+		got := texts(rs[0])
+		if strings.Contains(c.in, "&") { // CDATA has no references
+			got[5] = strings.Replace(got[5], "o"+c.in, "o"+c.want, 1)
+		}
+		for i, prefix := range []string{"c", "n", "m", "t", "d", "o", "e"} {
+			if got[i] != prefix+c.want {
+				t.Errorf("%q: field %d is %q, want %q", c.in, i, got[i], prefix+c.want)
+			}
+		}
+	}
+}
+
 // TestSmallReads feeds the decoder one byte at a time: tokens split across reads at
 // every position decode the same.
 func TestSmallReads(t *testing.T) {
@@ -366,6 +402,11 @@ func FuzzDecoder(f *testing.F) {
 			for _, r := range rs {
 				if r.Status > core.Failed || (r.Flaky && r.Status != core.Passed) {
 					t.Fatalf("impossible result %+v", r)
+				}
+				for _, s := range texts(r) {
+					if !utf8.ValidString(s) || strings.ContainsRune(s, 0) {
+						t.Fatalf("a text is not clean UTF-8: %q", s)
+					}
 				}
 			}
 			return

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/regtracker/regtracker/core"
 )
 
 // boundedText collects a text of any length in bounded memory: the first headMax bytes
@@ -56,6 +58,10 @@ func (t *boundedText) writeString(s string) { t.Write([]byte(s)) }
 // String returns the text, or its head and tail around a marker saying how much was left
 // out. Cuts fall on UTF-8 boundaries.
 func (t *boundedText) String() string {
+	return core.CleanText(t.raw())
+}
+
+func (t *boundedText) raw() string {
 	if t.ringLen == 0 {
 		return string(t.head)
 	}
@@ -79,6 +85,9 @@ func (t *boundedText) String() string {
 	}
 	return string(head) + "\n[... " + strconv.FormatInt(omitted, 10) + " bytes omitted ...]\n" + string(tail)
 }
+
+// isClean says whether b is valid UTF-8 without NUL (see core.CleanText).
+func isClean(b []byte) bool { return bytes.IndexByte(b, 0) < 0 && utf8.Valid(b) }
 
 // trimIncompleteRune drops a multi-byte sequence cut off at the end of b.
 func trimIncompleteRune(b []byte) []byte {
