@@ -60,14 +60,15 @@ test: deps deps-test
 	REGTRACKER_REQUIRE_POSTGRES=1 $(GO) test -count=1 ./...
 	$(GO) test -count=1 -race -short ./core/...
 
-## bench: import benchmarks (1,000,000 generated cases, a 300 MB <system-out>), the
+## bench: import benchmarks (1,000,000 generated cases into a file and into a throwaway
+## PostgreSQL server, a 300 MB <system-out>), the
 ## DOM-then-one-transaction baseline in its own process (its heap would inflate the
 ## others' peak RSS), the decoder against encoding/xml, the results table's queries on
 ## a job of 1,000,000 results and the migration of such a job from the row layout, the
 ## analysis queries (two jobs of 1,000,000 tests; a module of 500 jobs), and a
 ## 1,000,000-case artifact fetched from a loopback Jenkins
 bench:
-	$(GO) test -run '^$$' -bench 'Import1M$$|ImportHugeSystemOut' -benchmem -benchtime $(BENCHTIME) -count $(BENCHCOUNT) ./core/importer
+	$(GO) test -run '^$$' -bench 'Import1M$$|Import1MPostgres$$|ImportHugeSystemOut' -benchmem -benchtime $(BENCHTIME) -count $(BENCHCOUNT) ./core/importer
 	$(GO) test -run '^$$' -bench 'DOMBaseline' -benchmem -benchtime $(BENCHTIME) -count $(BENCHCOUNT) ./core/importer
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count $(BENCHCOUNT) ./core/junit
 	$(GO) test -run '^$$' -bench 'ResultsTable1M' -benchtime 5x -count $(BENCHCOUNT) ./core/store/sqlite

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"encoding/json"
-	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
@@ -28,11 +27,12 @@ func sorted(s ...string) []string { sort.Strings(s); return s }
 
 // TestAnalysisCommandsOnTheDemo runs every analysis command on the demo history and
 // checks the JSON shapes the issue fixes, and that flags work after the operands.
-func TestAnalysisCommandsOnTheDemo(t *testing.T) {
+func TestAnalysisCommandsOnTheDemo(t *testing.T) { eachStore(t, testAnalysisCommandsOnTheDemo) }
+
+func testAnalysisCommandsOnTheDemo(t *testing.T, db string) {
 	if testing.Short() {
 		t.Skip("imports the demo history")
 	}
-	db := filepath.Join(t.TempDir(), "demo.db")
 	if code, out, errOut := run(t, "demo", "--db", db, "--json"); code != ExitOK || !strings.Contains(out, `"jobs": 232`) {
 		t.Fatalf("demo: %d %s %s", code, out, errOut)
 	}

@@ -15,7 +15,9 @@ import (
 // at the merge M. The regression of job 2 has git log A..M as its changes, those touching
 // the test's package first; `changes` lists what entered with job 2; --repo is
 // remembered for the module.
-func TestChangesFromAGitClone(t *testing.T) {
+func TestChangesFromAGitClone(t *testing.T) { eachStore(t, testChangesFromAGitClone) }
+
+func testChangesFromAGitClone(t *testing.T, db string) {
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("git is not installed")
 	}
@@ -50,7 +52,6 @@ func TestChangesFromAGitClone(t *testing.T) {
 	m := git("rev-parse", "HEAD")
 	wantLog := strings.Fields(git("log", "--format=%H", a+".."+m))
 
-	db := filepath.Join(dir, "c.db")
 	report := func(n int, status string) string {
 		p := filepath.Join(dir, "r"+strconv.Itoa(n)+".xml")
 		body := `<testsuite name="s"><testcase classname="vpn.tunnel.TunnelTest" name="rekeys">` + status + `</testcase><testcase classname="vpn.T" name="other"/></testsuite>`

@@ -18,8 +18,8 @@ import (
 
 	"github.com/regtracker/regtracker/core/junit/junitgen"
 	"github.com/regtracker/regtracker/core/junit/junittest"
+	"github.com/regtracker/regtracker/core/store/backend"
 	"github.com/regtracker/regtracker/core/store/postgres/pgtest"
-	"github.com/regtracker/regtracker/core/store/sqlite"
 )
 
 // The test binary doubles as regtracker-cli for the tests that need a real process
@@ -31,6 +31,13 @@ func TestMain(m *testing.M) {
 		os.Exit(Run(SignalContext(), os.Args[1:], os.Stdout, os.Stderr))
 	}
 	pgtest.Main(m)
+}
+
+// eachStore runs check on a new database of each store: a file, and a database of a
+// PostgreSQL server (pgtest's), so that the commands are checked on both.
+func eachStore(t *testing.T, check func(t *testing.T, db string)) {
+	t.Run("file", func(t *testing.T) { check(t, filepath.Join(t.TempDir(), "t.db")) })
+	t.Run("server", func(t *testing.T) { check(t, pgtest.URL(t)) })
 }
 
 func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
@@ -54,8 +61,11 @@ func writeReport(t *testing.T, path string, cases int) {
 }
 
 func TestImportJSONIsOneObjectWithTheDocumentedFields(t *testing.T) {
+	eachStore(t, testImportJSONIsOneObjectWithTheDocumentedFields)
+}
+
+func testImportJSONIsOneObjectWithTheDocumentedFields(t *testing.T, db string) {
 	dir := t.TempDir()
-	db := filepath.Join(dir, "t.db")
 	report := filepath.Join(dir, "logs", "vpn", "14", "test-results.xml")
 	writeReport(t, report, 1000)
 	// Flags after the operand work too.
@@ -105,9 +115,10 @@ func TestImportJSONIsOneObjectWithTheDocumentedFields(t *testing.T) {
 	}
 }
 
-func TestExitCodes(t *testing.T) {
+func TestExitCodes(t *testing.T) { eachStore(t, testExitCodes) }
+
+func testExitCodes(t *testing.T, db string) {
 	dir := t.TempDir()
-	db := filepath.Join(dir, "t.db")
 	report := filepath.Join(dir, "r.xml")
 	writeReport(t, report, 10)
 	bad := filepath.Join(dir, "bad.xml")
@@ -148,9 +159,10 @@ func TestExitCodes(t *testing.T) {
 // TestCorpus imports every report of the shared corpus through the command line: the
 // good ones with counts equal to an independent encoding/xml count, the bad ones either
 // imported or refused with exit 1, a message naming the file, and no job left behind.
-func TestCorpus(t *testing.T) {
+func TestCorpus(t *testing.T) { eachStore(t, testCorpus) }
+
+func testCorpus(t *testing.T, db string) {
 	good, bad := junittest.Corpus(t, "../../../../shared/junit-corpus")
-	db := filepath.Join(t.TempDir(), "corpus.db")
 	for i, p := range good {
 		want, err := junittest.ReferenceCounts(p)
 		if err != nil {
@@ -207,10 +219,9 @@ func (l *lockedBuffer) String() string {
 
 // startImport runs `regtracker-cli import` of a large generated report in a child
 // process and returns once the import is writing its results.
-func startImport(t *testing.T) (cmd *exec.Cmd, db string, stderr *lockedBuffer) {
+func startImport(t *testing.T, db string) (cmd *exec.Cmd, stderr *lockedBuffer) {
 	t.Helper()
 	dir := t.TempDir()
-	db = filepath.Join(dir, "t.db")
 	report := filepath.Join(dir, "big.xml")
 	writeReport(t, report, 1_000_000)
 	// A first job, which must survive what happens to the second.
@@ -230,7 +241,7 @@ func startImport(t *testing.T) (cmd *exec.Cmd, db string, stderr *lockedBuffer) 
 	for time.Now().Before(deadline) {
 		if strings.Contains(stderr.String(), " cases/s") {
 			time.Sleep(200 * time.Millisecond)
-			return cmd, db, stderr
+			return cmd, stderr
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
@@ -241,13 +252,13 @@ func startImport(t *testing.T) (cmd *exec.Cmd, db string, stderr *lockedBuffer) 
 
 func checkOnlyFirstJob(t *testing.T, db string) {
 	t.Helper()
-	s, err := sqlite.Open(context.Background(), db)
+	s, err := backend.Open(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
 	if problems, err := s.IntegrityCheck(context.Background()); err != nil || len(problems) > 0 {
-		t.Errorf("integrity_check: %v %v", problems, err)
+		t.Errorf("integrity check: %v %v", problems, err)
 	}
 	jobs, err := s.Jobs(context.Background(), nil)
 	if err != nil || len(jobs) != 1 || jobs[0].Number != 1 || jobs[0].Tests != 1_000_000 {
@@ -259,7 +270,11 @@ func TestKilledImportLeavesNoPartialJob(t *testing.T) {
 	if testing.Short() {
 		t.Skip("imports large reports in a child process")
 	}
-	cmd, db, _ := startImport(t)
+	eachStore(t, testKilledImportLeavesNoPartialJob)
+}
+
+func testKilledImportLeavesNoPartialJob(t *testing.T, db string) {
+	cmd, _ := startImport(t, db)
 	cmd.Process.Signal(syscall.SIGKILL)
 	cmd.Wait()
 	checkOnlyFirstJob(t, db)
@@ -269,7 +284,11 @@ func TestInterruptCancelsCleanly(t *testing.T) {
 	if testing.Short() {
 		t.Skip("imports large reports in a child process")
 	}
-	cmd, db, stderr := startImport(t)
+	eachStore(t, testInterruptCancelsCleanly)
+}
+
+func testInterruptCancelsCleanly(t *testing.T, db string) {
+	cmd, stderr := startImport(t, db)
 	sent := time.Now()
 	cmd.Process.Signal(os.Interrupt)
 	err := cmd.Wait()

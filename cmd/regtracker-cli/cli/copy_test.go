@@ -12,7 +12,8 @@ import (
 // TestCopyCommand: pytest's two runs and a known issue copy into a new file, whose
 // regressions read the same; a second copy skips them.
 func TestCopyCommand(t *testing.T) {
-	from := pytestRuns(t)
+	from := filepath.Join(t.TempDir(), "k.db")
+	pytestRuns(t, from)
 	if code, _, errOut := run(t, "known", "add", "--db", from, "7.0/py", "test_calc::test_sub", "--reason", "JIRA-7"); code != ExitOK {
 		t.Fatal(errOut)
 	}

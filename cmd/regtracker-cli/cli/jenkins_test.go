@@ -11,7 +11,9 @@ import (
 	"github.com/regtracker/regtracker/core/jenkins/jenkinstest"
 )
 
-func TestJenkinsCommand(t *testing.T) {
+func TestJenkinsCommand(t *testing.T) { eachStore(t, testJenkinsCommand) }
+
+func testJenkinsCommand(t *testing.T, db string) {
 	const token = "tok-9f8e7d6c5b4a"
 	srv := jenkinstest.New("ci", token)
 	defer srv.Close()
@@ -21,7 +23,6 @@ func TestJenkinsCommand(t *testing.T) {
 	srv.AddBuild("team/vpn", &jenkinstest.Build{Number: 4, Result: "FAILURE"}) // no report at all
 	srv.AddBuild("team/vpn", &jenkinstest.Build{Number: 5, Building: true})
 	dir := t.TempDir()
-	db := filepath.Join(dir, "t.db")
 	base := []string{"jenkins", "--db", db, "--url", srv.BaseURL(), "--jenkins-job", "team/vpn", "--into", "7.0/vpn",
 		"--user", "ci", "--cache-dir", filepath.Join(dir, "cache")}
 

@@ -18,8 +18,10 @@ import (
 // TestKnownIssuesAndGate: pytest's two runs (test_sub and TestParser::test_error
 // regress); a known issue on test_sub takes it out of the gate's count and puts it under
 // regressions --json's "known", and removing it counts it again.
-func TestKnownIssuesAndGate(t *testing.T) {
-	db := pytestRuns(t)
+func TestKnownIssuesAndGate(t *testing.T) { eachStore(t, testKnownIssuesAndGate) }
+
+func testKnownIssuesAndGate(t *testing.T, db string) {
+	pytestRuns(t, db)
 	gate := func(wantCode int, wantOut string) {
 		t.Helper()
 		code, out, errOut := run(t, "gate", "7.0/py/2", "--db", db, "--max-regressions", "1", "--min-pass-rate", "70%")
@@ -78,10 +80,9 @@ func TestKnownIssuesAndGate(t *testing.T) {
 	}
 }
 
-// pytestRuns imports pytest's two runs of the runner fixtures as 7.0/py/1 and 2.
-func pytestRuns(t *testing.T) string {
+// pytestRuns imports pytest's two runs of the runner fixtures into db as 7.0/py/1 and 2.
+func pytestRuns(t *testing.T, db string) {
 	t.Helper()
-	db := filepath.Join(t.TempDir(), "k.db")
 	runs := filepath.Join("..", "..", "..", "core", "junit", "testdata", "runners", "pytest")
 	for n := 1; n <= 2; n++ {
 		ref := "7.0/py/" + strconv.Itoa(n)
@@ -89,14 +90,15 @@ func pytestRuns(t *testing.T) string {
 			t.Fatal(errOut)
 		}
 	}
-	return db
 }
 
 // TestReportFormats: the three formats of a comparison with a known issue, and the HTML
 // file in a real headless browser (Debian's chromium, when installed) shows the counts
 // regressions --json gives.
-func TestReportFormats(t *testing.T) {
-	db := pytestRuns(t)
+func TestReportFormats(t *testing.T) { eachStore(t, testReportFormats) }
+
+func testReportFormats(t *testing.T, db string) {
+	pytestRuns(t, db)
 	if code, _, errOut := run(t, "known", "add", "--db", db, "7.0/py", "test_calc::test_sub", "--reason", "JIRA-7"); code != ExitOK {
 		t.Fatal(errOut)
 	}

@@ -12,9 +12,10 @@ import (
 )
 
 // TestSlowerCommand: four jobs where one test goes from 1 s to 3 s in the last.
-func TestSlowerCommand(t *testing.T) {
+func TestSlowerCommand(t *testing.T) { eachStore(t, testSlowerCommand) }
+
+func testSlowerCommand(t *testing.T, db string) {
 	dir := t.TempDir()
-	db := filepath.Join(dir, "s.db")
 	for n := 1; n <= 4; n++ {
 		slow := "1"
 		if n == 4 {
