@@ -11,6 +11,9 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
+
 	"github.com/regtracker/regtracker/core"
 )
 
@@ -91,6 +94,7 @@ type Decoder struct {
 	root       int  // 0 before the root element, 1 inside it, 2 after it
 	started    bool // the byte order mark and XML declaration are handled
 	latin1     bool
+	utf16      bool // the input is UTF-16, read through a transcoder to UTF-8
 	err        error
 
 	// The case being decoded.
@@ -326,7 +330,18 @@ func (d *Decoder) start() error {
 	case bytes.HasPrefix(b, []byte{0xEF, 0xBB, 0xBF}):
 		d.pos += 3
 	case bytes.HasPrefix(b, []byte{0xFE, 0xFF}), bytes.HasPrefix(b, []byte{0xFF, 0xFE}):
-		return &Error{File: d.file, Line: 1, Msg: "the file is UTF-16 encoded; convert it to UTF-8"}
+		// UTF-16, as Windows tools (PowerShell's redirections among them) write: the rest
+		// is read through a transcoder to UTF-8.
+		order := unicode.LittleEndian
+		if b[0] == 0xFE {
+			order = unicode.BigEndian
+		}
+		read := bytes.Clone(b[2:])
+		d.r = transform.NewReader(io.MultiReader(bytes.NewReader(read), d.r), unicode.UTF16(order, unicode.IgnoreBOM).NewDecoder())
+		d.pos, d.end, d.eof, d.utf16 = 0, 0, false, true
+		if _, err := d.ensure(5); err != nil {
+			return err
+		}
 	}
 	if !bytes.HasPrefix(d.buf[d.pos:d.end], []byte("<?xml")) {
 		return nil
@@ -342,6 +357,10 @@ func (d *Decoder) start() error {
 			if j := strings.IndexByte(v[1:], v[0]); j >= 0 {
 				switch enc := strings.ToLower(v[1 : j+1]); enc {
 				case "utf-8", "utf8", "us-ascii", "ascii":
+				case "utf-16", "utf16", "utf-16le", "utf-16be":
+					if !d.utf16 {
+						return &Error{File: d.file, Line: 1, Msg: "the declaration says UTF-16, but the file has no UTF-16 byte order mark"}
+					}
 				case "iso-8859-1", "iso8859-1", "latin1", "latin-1", "windows-1252", "cp1252":
 					d.latin1 = true
 				default:
@@ -943,10 +962,14 @@ func (d *Decoder) nextAttr(b []byte) (name, val, rest []byte, err error) {
 	return name, val, rest, nil
 }
 
-// string returns an attribute value as a string, entities decoded, cleaned (core.CleanText).
+// string returns an attribute value as a string, line ends normalized, entities
+// decoded, cleaned (core.CleanText).
 func (d *Decoder) string(v []byte) string {
-	if !d.latin1 && bytes.IndexByte(v, '&') < 0 && isClean(v) {
+	if !d.latin1 && plain(v) {
 		return string(v)
+	}
+	if bytes.IndexByte(v, '\r') >= 0 {
+		v = normalizeLineEnds(v)
 	}
 	d.scratch = d.appendText(d.scratch[:0], v)
 	return core.CleanText(string(d.scratch))

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/regtracker/regtracker/core"
@@ -214,7 +216,7 @@ func TestErrors(t *testing.T) {
 		{"unquoted attribute", "<testsuite>\n<testcase name=a/></testsuite>", 2, "not quoted"},
 		{"unterminated comment", "<testsuite>\n<!-- no end", 2, "inside a comment"},
 		{"unterminated CDATA", "<testsuite><testcase><system-out><![CDATA[abc", 1, "inside a CDATA section"},
-		{"UTF-16", "\xff\xfe<\x00", 1, "UTF-16"},
+		{"UTF-16 declared, no byte order mark", `<?xml version="1.0" encoding="UTF-16"?><testsuite/>`, 1, "no UTF-16 byte order mark"},
 		{"unknown encoding", "<?xml version='1.0' encoding='Shift_JIS'?><testsuite/>", 1, "not supported"},
 		{"tag inside tag", "<testsuite>\n<testcase name='a' <failure/>", 2, "'<' before '>'"},
 	}
@@ -356,6 +358,60 @@ func TestTextsAreClean(t *testing.T) {
 	}
 }
 
+// TestWindowsReports: a report with CRLF line ends, or in UTF-16 with a byte order mark
+// (either order), decodes exactly as the same report in UTF-8 with LF, read whole or a
+// byte at a time.
+func TestWindowsReports(t *testing.T) {
+	const report = `<?xml version="1.0" encoding="%s"?>
+<testsuite name="s">
+  <testcase classname="w.CaféTest" name="emoji 😀">
+    <failure message="two
+lines" type="AssertionError">first line
+second line
+</failure>
+    <system-out><![CDATA[out 1
+out 2
+]]></system-out>
+  </testcase>
+  <testcase classname="w.CaféTest" name="passes" time="1.5"/>
+</testsuite>
+`
+	utf16 := func(s string, big bool) []byte {
+		out := []byte{0xFF, 0xFE}
+		if big {
+			out = []byte{0xFE, 0xFF}
+		}
+		for _, u := range utf16.Encode([]rune(s)) {
+			if big {
+				out = append(out, byte(u>>8), byte(u))
+			} else {
+				out = append(out, byte(u), byte(u>>8))
+			}
+		}
+		return out
+	}
+	lf := fmt.Sprintf(report, "UTF-8")
+	crlf := strings.ReplaceAll(lf, "\n", "\r\n")
+	want, err := decodeAll(t, "lf.xml", strings.NewReader(lf), 0)
+	if err != nil || len(want) != 2 || want[0].Message != "two\nlines" || want[0].SystemOut != "out 1\nout 2\n" {
+		t.Fatalf("the LF report: %v %+v", err, want)
+	}
+	for name, in := range map[string][]byte{
+		"CRLF":                     []byte(crlf),
+		"lone CR":                  []byte(strings.ReplaceAll(lf, "\n", "\r")),
+		"UTF-16LE with CRLF":       utf16(strings.Replace(crlf, "UTF-8", "UTF-16", 1), false),
+		"UTF-16BE":                 utf16(strings.Replace(lf, "UTF-8", "UTF-16", 1), true),
+		"UTF-16LE, no declaration": utf16(lf[strings.IndexByte(lf, '\n')+1:], false),
+	} {
+		for _, r := range []io.Reader{bytes.NewReader(in), &oneByteReader{in}} {
+			got, err := decodeAll(t, name, r, 0)
+			if err != nil || !reflect.DeepEqual(got, want) {
+				t.Errorf("%s (%T): %v\n got %+v\nwant %+v", name, r, err, got, want)
+			}
+		}
+	}
+}
+
 // TestSmallReads feeds the decoder one byte at a time: tokens split across reads at
 // every position decode the same.
 func TestSmallReads(t *testing.T) {
@@ -396,6 +452,8 @@ func FuzzDecoder(f *testing.F) {
 	}
 	f.Add([]byte("<testsuite><testcase><![CDATA[x]]></testcase></testsuite>"))
 	f.Add([]byte("<!DOCTYPE x [<!ENTITY a 'b'>]><testsuites/>"))
+	f.Add([]byte("\xff\xfe<\x00t\x00e\x00s\x00t\x00s\x00u\x00i\x00t\x00e\x00/\x00>\x00"))
+	f.Add([]byte("<testsuite>\r\n<testcase name='a\r\nb'><failure>x\r\ny</failure></testcase>\r\n</testsuite>"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rs, err := decodeAll(t, "fuzz.xml", bytes.NewReader(data), 256)
 		if err == nil {

@@ -17,6 +17,7 @@ type boundedText struct {
 	ringLen int    // bytes held in ring
 	total   int64
 	headMax int
+	afterCR bool // the last write ended with a CR, whose LF may start the next
 }
 
 func newBoundedText(max int) *boundedText {
@@ -27,11 +28,44 @@ func newBoundedText(max int) *boundedText {
 func (t *boundedText) reset() {
 	t.head = t.head[:0]
 	t.ringPos, t.ringLen, t.total = 0, 0, 0
+	t.afterCR = false
 }
 
 func (t *boundedText) empty() bool { return t.total == 0 }
 
+// Write appends p with its line ends normalized as XML requires: CRLF and a lone CR
+// become LF, so that a report written on Windows reads as the same report written
+// elsewhere. A CRLF split between two writes counts once.
 func (t *boundedText) Write(p []byte) {
+	if t.afterCR && len(p) > 0 && p[0] == '\n' {
+		p = p[1:]
+	}
+	t.afterCR = false
+	for {
+		i := bytes.IndexByte(p, '\r')
+		if i < 0 {
+			t.write(p)
+			return
+		}
+		t.write(p[:i])
+		t.write(lf)
+		p = p[i+1:]
+		if len(p) == 0 {
+			t.afterCR = true
+			return
+		}
+		if p[0] == '\n' {
+			p = p[1:]
+		}
+	}
+}
+
+var lf = []byte{'\n'}
+
+func (t *boundedText) write(p []byte) {
+	if len(p) == 0 {
+		return
+	}
 	t.total += int64(len(p))
 	if room := t.headMax - len(t.head); room > 0 {
 		n := min(room, len(p))
@@ -86,8 +120,34 @@ func (t *boundedText) raw() string {
 	return string(head) + "\n[... " + strconv.FormatInt(omitted, 10) + " bytes omitted ...]\n" + string(tail)
 }
 
+// special marks the bytes that make an attribute value more than its bytes: entities,
+// line ends to normalize, NUL, and non-ASCII (which may be invalid UTF-8).
+var special = func() (t [256]bool) {
+	t['&'], t['\r'], t[0] = true, true, true
+	for c := utf8.RuneSelf; c < 256; c++ {
+		t[c] = true
+	}
+	return t
+}()
+
+// plain says whether v is ASCII without entities, CR or NUL: its string is itself.
+func plain(v []byte) bool {
+	for _, c := range v {
+		if special[c] {
+			return isClean(v) && bytes.IndexByte(v, '&') < 0 && bytes.IndexByte(v, '\r') < 0
+		}
+	}
+	return true
+}
+
 // isClean says whether b is valid UTF-8 without NUL (see core.CleanText).
 func isClean(b []byte) bool { return bytes.IndexByte(b, 0) < 0 && utf8.Valid(b) }
+
+// normalizeLineEnds returns b with CRLF and lone CRs turned into LF.
+func normalizeLineEnds(b []byte) []byte {
+	b = bytes.ReplaceAll(b, []byte("\r\n"), lf)
+	return bytes.ReplaceAll(b, []byte{'\r'}, lf)
+}
 
 // trimIncompleteRune drops a multi-byte sequence cut off at the end of b.
 func trimIncompleteRune(b []byte) []byte {
