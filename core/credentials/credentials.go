@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 
 	"github.com/zalando/go-keyring"
@@ -32,9 +33,14 @@ func Open(dir string) *Store {
 	return &Store{file: filepath.Join(dir, "credentials.json"), UseKeyring: true}
 }
 
-// DefaultDir is the app's config directory (~/.config/regtracker on Linux).
+// DefaultDir is the app's config directory (~/.config/regtracker on Linux,
+// %LOCALAPPDATA%\regtracker on Windows, where tokens stay off the roaming profile).
 func DefaultDir() (string, error) {
-	d, err := os.UserConfigDir()
+	userDir := os.UserConfigDir
+	if runtime.GOOS == "windows" {
+		userDir = os.UserCacheDir // %LOCALAPPDATA%
+	}
+	d, err := userDir()
 	if err != nil {
 		return "", err
 	}

@@ -23,7 +23,8 @@ type Cache struct {
 	Limit int64 // bytes; <= 0 means no limit
 }
 
-// DefaultCacheDir is the cache of the user's data: ~/.cache/regtracker/jenkins on Linux.
+// DefaultCacheDir is the cache of the user's data: ~/.cache/regtracker/jenkins on Linux,
+// %LOCALAPPDATA%\regtracker\jenkins on Windows.
 func DefaultCacheDir() (string, error) {
 	d, err := os.UserCacheDir()
 	if err != nil {

@@ -193,7 +193,8 @@ type FileInfo struct {
 
 // DefaultPath is the database the desktop app and the command line use when none is
 // given: $REGTRACKER_DB if set, else regtracker.db in the user's data directory
-// ($XDG_DATA_HOME/regtracker, ~/.local/share/regtracker on Linux).
+// ($XDG_DATA_HOME/regtracker, ~/.local/share/regtracker on Linux, %LOCALAPPDATA%\regtracker
+// on Windows).
 func DefaultPath() (string, error) {
 	if p := os.Getenv("REGTRACKER_DB"); p != "" {
 		return p, nil
@@ -207,7 +208,11 @@ func DefaultPath() (string, error) {
 
 func dataDir() (string, error) {
 	switch runtime.GOOS {
-	case "windows", "darwin", "ios", "plan9":
+	case "windows":
+		// %LOCALAPPDATA%: this machine's part of the profile, not the roaming part
+		// that a domain copies at every logon.
+		return os.UserCacheDir()
+	case "darwin", "ios", "plan9":
 		return os.UserConfigDir()
 	}
 	if d := os.Getenv("XDG_DATA_HOME"); filepath.IsAbs(d) {

@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"modernc.org/sqlite"
@@ -46,6 +47,10 @@ type Store = sqlstore.Store
 
 func init() { sqlstore.AddDescriber(describe) }
 
+// uriPath escapes what a file: URI would read as its query, its fragment or an escape,
+// so that a folder named "50% done" or "tests?" holds the database, not a file beside it.
+var uriPath = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
+
 // Open opens the database at path, creating it and its directory if needed, and brings
 // its schema up to date.
 func Open(ctx context.Context, path string) (*Store, error) {
@@ -60,7 +65,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	} {
 		q.Add("_pragma", p)
 	}
-	db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(path)+"?"+q.Encode())
+	db, err := sql.Open("sqlite", "file:"+uriPath.Replace(filepath.ToSlash(path))+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("opening %s: %w", path, err)
 	}

@@ -63,6 +63,32 @@ func TestOpenCreatesWALDatabaseWithSchema(t *testing.T) {
 	}
 }
 
+// TestOpenPathsWithURICharacters: a folder whose name a file: URI would read as an
+// escape, a query or a fragment holds the database, and nothing lands beside it.
+func TestOpenPathsWithURICharacters(t *testing.T) {
+	root := t.TempDir()
+	for _, dir := range []string{"50%41 done", "tests?mode=ro", "build #14", "plain dir"} {
+		path := filepath.Join(root, dir, "history.db")
+		s, err := Open(ctx, path)
+		if err != nil {
+			t.Fatalf("%s: %v", dir, err)
+		}
+		writeJob(t, s, ref("7.0", "vpn", 1), core.WriteOptions{}, sample)
+		s.Close()
+		if st, err := os.Stat(path); err != nil || st.Size() == 0 {
+			t.Errorf("%s: the database is not where it was asked: %v", dir, err)
+		}
+	}
+	entries, _ := os.ReadDir(root)
+	if len(entries) != 4 {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Errorf("files beside the folders: %q", names)
+	}
+}
+
 func TestOpenRefusesNewerSchema(t *testing.T) {
 	s := openTemp(t)
 	s.DB().Exec("PRAGMA user_version = 999")
