@@ -46,7 +46,9 @@ func TestSettingsChooseAServer(t *testing.T) {
 		test.Type(serverEntry(u), "postgres://nobody@127.0.0.1:1/none?connect_timeout=5")
 		test.Tap(overlayButton(u, "Test connection"))
 	})
-	waitFor(t, "the connection's failure", func() bool { return overlayText(u, "Cannot use the server") && overlayText(u, "cannot reach the PostgreSQL server") })
+	waitFor(t, "the connection's failure", func() bool {
+		return overlayText(u, "Cannot use the server") && overlayText(u, "cannot reach the PostgreSQL server")
+	})
 	uiDo(func() { test.Tap(overlayButton(u, "Save")) })
 	waitFor(t, "the saved setting", func() bool {
 		return u.fyne.Preferences().String(PrefDatabase) == "postgres://nobody@127.0.0.1:1/none?connect_timeout=5"

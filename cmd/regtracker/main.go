@@ -16,6 +16,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
+	"github.com/sqweek/dialog"
 
 	"github.com/regtracker/regtracker/core/applog"
 	"github.com/regtracker/regtracker/core/credentials"
@@ -115,9 +116,15 @@ func main() {
 		u.OpenReports(flag.Args())
 	}
 	a.Run()
+	logger.Info("app stopped")
 }
 
+// fatal says why the app cannot start, and exits. A Windows app has no console for
+// stderr, so there the reason also comes in a message box.
 func fatal(err error) {
 	fmt.Fprintln(os.Stderr, "regtracker:", err)
+	if runtime.GOOS == "windows" {
+		dialog.Message("%v", err).Title("regtracker cannot start").Error()
+	}
 	os.Exit(1)
 }
