@@ -13,15 +13,21 @@ DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxran
                 libxinerama-dev libxi-dev libxxf86vm-dev libgtk-3-dev xvfb xauth
 
 # For tests only: a real browser opens the HTML report; PostgreSQL runs the store suite
-# against a throwaway server.
-DEB_TEST_PACKAGES := chromium postgresql
+# against a throwaway server; Wine runs the Windows package (xdotool and ImageMagick
+# close and photograph its window).
+DEB_TEST_PACKAGES := chromium postgresql wine64 fonts-wine fonts-dejavu-core xdotool imagemagick
+
+# The Windows package: Debian's mingw-w64 cross compiler builds the app (cgo: GLFW, GL).
+DEB_WINDOWS_PACKAGES := gcc-mingw-w64-x86-64 zip
+WINDOWS_CC  := x86_64-w64-mingw32-gcc
+WINDOWS_ZIP := dist/regtracker-windows-amd64.zip
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # The version is FyneApp.toml's; the About dialog and the log show it.
 VERSION := $(shell sed -n 's/^ *Version *= *"\(.*\)"/\1/p' FyneApp.toml)
 
-.PHONY: all deps deps-test build run cli test test-short bench fuzz lint screenshots package install clean
+.PHONY: all deps deps-test deps-windows build run cli test test-short bench fuzz lint screenshots package package-windows install clean
 
 all: build
 
@@ -41,6 +47,10 @@ deps:
 deps-test:
 	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(DEB_TEST_PACKAGES)"
 
+## deps-windows: the cross compiler and zip for make package-windows (sudo only when not root)
+deps-windows:
+	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(DEB_WINDOWS_PACKAGES)"
+
 ## build: the desktop app and the command line tool into bin/
 build: deps
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN)/regtracker ./cmd/regtracker
@@ -54,10 +64,12 @@ cli:
 run: build
 	./$(BIN)/regtracker $(if $(DB),--db $(DB))
 
-## test: every test, with the race detector on the core packages
-test: deps deps-test
+## test: every test, with the race detector on the core packages; the stores' tests on a
+## file and on a throwaway PostgreSQL, the Windows package's under Wine
+test: deps deps-test package-windows
 	$(GO) vet ./...
-	REGTRACKER_REQUIRE_POSTGRES=1 $(GO) test -count=1 ./...
+	REGTRACKER_REQUIRE_POSTGRES=1 REGTRACKER_REQUIRE_WINE=1 REGTRACKER_WINDOWS_ZIP=$(CURDIR)/$(WINDOWS_ZIP) \
+	  REGTRACKER_WINE_SCREENSHOT=$(CURDIR)/dist/regtracker-wine.png $(GO) test -count=1 ./...
 	$(GO) test -count=1 -race -short ./core/...
 
 ## bench: import benchmarks (1,000,000 generated cases into a file and into a throwaway
@@ -108,6 +120,20 @@ package: deps $(FYNE)
 	@echo "dist/regtracker.tar.xz: the app, its desktop entry and icon"
 
 ## install: install the package for the current user (~/.local), into the desktop menu
+## package-windows: dist/regtracker-windows-amd64.zip, built on Linux: regtracker.exe
+## (icon and version resources, no console window; Fyne tools with mingw-w64),
+## regtracker-cli.exe and a README, in one folder
+package-windows: deps-windows $(FYNE)
+	rm -rf dist/windows && mkdir -p dist/windows/regtracker
+	cp FyneApp.toml cmd/regtracker/FyneApp.toml
+	cd cmd/regtracker && CC=$(WINDOWS_CC) CGO_ENABLED=1 GOOS=windows GOARCH=amd64 \
+	  $(FYNE) package --os windows --release --icon ../../resources/icon.png; status=$$?; rm -f FyneApp.toml; exit $$status
+	mv cmd/regtracker/regtracker.exe dist/windows/regtracker/
+	CGO_ENABLED=0 GOOS=windows GOARCH=amd64 $(GO) build -trimpath -ldflags "-s -w" -o dist/windows/regtracker/regtracker-cli.exe ./cmd/regtracker-cli
+	cp resources/windows/README.txt dist/windows/regtracker/
+	rm -f $(WINDOWS_ZIP) && cd dist/windows && zip -q -r -X ../$(notdir $(WINDOWS_ZIP)) regtracker
+	@echo "$(WINDOWS_ZIP): regtracker.exe, regtracker-cli.exe and README.txt"
+
 install: package
 	rm -rf dist/install && mkdir -p dist/install
 	tar -xJf dist/regtracker.tar.xz -C dist/install

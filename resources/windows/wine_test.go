@@ -1,0 +1,508 @@
+// The Windows package, checked under Wine: `make package-windows` builds
+// dist/regtracker-windows-amd64.zip, and `make test` builds it and names it in
+// $REGTRACKER_WINDOWS_ZIP for these tests. They run its two programs under Debian's wine64
+// in a Wine prefix of their own, and the app in an Xvfb display of its own.
+package windows_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"debug/pe"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"image/png"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf16"
+
+	"github.com/regtracker/regtracker/cmd/regtracker-cli/cli"
+	"github.com/regtracker/regtracker/core/junit/junittest"
+)
+
+const (
+	// zipEnv names the package to test.
+	zipEnv = "REGTRACKER_WINDOWS_ZIP"
+	// requireEnv, when set, makes a missing package or Wine fail the tests instead of
+	// skipping them (make test sets it: there, make deps-test installs Wine).
+	requireEnv = "REGTRACKER_REQUIRE_WINE"
+	// shotEnv, when set, is where the screenshot of the app under Wine is written.
+	shotEnv = "REGTRACKER_WINE_SCREENSHOT"
+)
+
+func skipOrFail(t *testing.T, why string) {
+	t.Helper()
+	if os.Getenv(requireEnv) != "" {
+		t.Fatal(why)
+	}
+	t.Skip(why)
+}
+
+// unpack extracts the package named by $REGTRACKER_WINDOWS_ZIP into a new directory and
+// returns the folder holding its files.
+func unpack(t *testing.T) string {
+	t.Helper()
+	path := os.Getenv(zipEnv)
+	if path == "" {
+		skipOrFail(t, "no Windows package to test: `make package-windows` builds one, `make test` builds and tests it ($"+zipEnv+" names it)")
+	}
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	dir := t.TempDir()
+	for _, f := range zr.File {
+		dst := filepath.Join(dir, filepath.FromSlash(f.Name))
+		if !strings.HasPrefix(dst, dir+string(filepath.Separator)) {
+			t.Fatalf("%s: an entry outside the folder: %s", path, f.Name)
+		}
+		if f.FileInfo().IsDir() {
+			continue
+		}
+		os.MkdirAll(filepath.Dir(dst), 0o755)
+		r, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := io.ReadAll(r)
+		r.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(dst, data, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return filepath.Join(dir, "regtracker")
+}
+
+// TestPackageContents: the zip holds one folder with the two programs and the README;
+// the app is a GUI program (no console window) with its icon and version, the CLI a
+// console program.
+func TestPackageContents(t *testing.T) {
+	dir := unpack(t)
+	for _, name := range []string{"regtracker.exe", "regtracker-cli.exe", "README.txt"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Errorf("the package lacks regtracker\\%s", name)
+		}
+	}
+	checkPE(t, filepath.Join(dir, "regtracker.exe"), pe.IMAGE_SUBSYSTEM_WINDOWS_GUI, true)
+	checkPE(t, filepath.Join(dir, "regtracker-cli.exe"), pe.IMAGE_SUBSYSTEM_WINDOWS_CUI, false)
+}
+
+// Resource types (winuser.h).
+const (
+	rtGroupIcon = 14
+	rtVersion   = 16
+)
+
+func checkPE(t *testing.T, path string, subsystem uint16, resources bool) {
+	t.Helper()
+	f, err := pe.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	oh, ok := f.OptionalHeader.(*pe.OptionalHeader64)
+	if !ok || f.Machine != pe.IMAGE_FILE_MACHINE_AMD64 {
+		t.Fatalf("%s is not a 64-bit x86 program", filepath.Base(path))
+	}
+	if oh.Subsystem != subsystem {
+		t.Errorf("%s: subsystem %d, want %d", filepath.Base(path), oh.Subsystem, subsystem)
+	}
+	if !resources {
+		return
+	}
+	rsrc := f.Section(".rsrc")
+	if rsrc == nil {
+		t.Fatalf("%s has no resources", filepath.Base(path))
+	}
+	data, err := rsrc.Data()
+	if err != nil || len(data) < 16 {
+		t.Fatalf("%s: resources: %v", filepath.Base(path), err)
+	}
+	// The root resource directory: a 16-byte header, then named and numbered entries of 8
+	// bytes, the type's id in the low half of the first word.
+	named, numbered := binary.LittleEndian.Uint16(data[12:]), binary.LittleEndian.Uint16(data[14:])
+	types := map[uint32]bool{}
+	for i := 0; i < int(named)+int(numbered) && 16+8*i+8 <= len(data); i++ {
+		types[binary.LittleEndian.Uint32(data[16+8*i:])] = true
+	}
+	if !types[rtGroupIcon] || !types[rtVersion] {
+		t.Errorf("%s: resource types %v, want an icon group (14) and a version (16)", filepath.Base(path), types)
+	}
+	version := utf16le(strings.TrimSpace(fyneAppVersion(t)))
+	if !bytes.Contains(data, version) {
+		t.Errorf("%s: the version resource does not carry FyneApp.toml's version", filepath.Base(path))
+	}
+}
+
+func utf16le(s string) []byte {
+	var b []byte
+	for _, u := range utf16.Encode([]rune(s)) {
+		b = append(b, byte(u), byte(u>>8))
+	}
+	return b
+}
+
+func fyneAppVersion(t *testing.T) string {
+	data, err := os.ReadFile("../../FyneApp.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if k, v, ok := strings.Cut(line, "="); ok && strings.TrimSpace(k) == "Version" {
+			return strings.Trim(strings.TrimSpace(v), `"`)
+		}
+	}
+	t.Fatal("FyneApp.toml has no Version")
+	return ""
+}
+
+// wine is a Wine prefix of the test's own, with its server kept running between the
+// programs it starts (a program starts in a quarter of a second instead of three).
+type wine struct {
+	t      *testing.T
+	bin    string // wine64
+	prefix string
+	env    []string
+}
+
+func newWine(t *testing.T) *wine {
+	t.Helper()
+	if runtime.GOOS != "linux" {
+		t.Skip("the Windows package is tested under Wine on Linux")
+	}
+	bin := lookFirst("wine64", "/usr/lib/wine/wine64", "wine")
+	server := lookFirst("wineserver", "/usr/lib/wine/wineserver")
+	if bin == "" || server == "" {
+		skipOrFail(t, "Wine is not installed (Debian: apt-get install wine64; make deps-test installs it)")
+	}
+	w := &wine{t: t, bin: bin, prefix: filepath.Join(t.TempDir(), "prefix")}
+	w.env = append(os.Environ(), "WINEPREFIX="+w.prefix, "WINEDEBUG=-all", "WINEDLLOVERRIDES=mscoree,mshtml=", "WINEARCH=win64")
+	srv := exec.Command(server, "--foreground", "--persistent")
+	srv.Env = w.env
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		kill := exec.Command(server, "--kill")
+		kill.Env = w.env
+		kill.Run()
+		srv.Process.Kill()
+		srv.Wait()
+	})
+	if out, code := w.run(120*time.Second, "wineboot", "--init"); code != 0 {
+		t.Fatalf("wineboot: exit %d: %s", code, out)
+	}
+	w.provideProcessPrng()
+	return w
+}
+
+func lookFirst(names ...string) string {
+	for _, n := range names {
+		if p, err := exec.LookPath(n); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// provideProcessPrng installs a bcryptprimitives.dll built from wine/bcryptprimitives.c where
+// Wine has none (Wine 8, Debian 12): Go programs need its ProcessPrng to start.
+func (w *wine) provideProcessPrng() {
+	dll := filepath.Join(w.prefix, "drive_c", "windows", "system32", "bcryptprimitives.dll")
+	if _, err := os.Stat(dll); err == nil {
+		return
+	}
+	cc := lookFirst("x86_64-w64-mingw32-gcc")
+	if cc == "" {
+		skipOrFail(w.t, "this Wine lacks bcryptprimitives.dll and the mingw-w64 compiler to build a stand-in is missing (make deps-windows)")
+	}
+	if out, err := exec.Command(cc, "-shared", "-O2", "-o", dll, filepath.Join("wine", "bcryptprimitives.c"), "-lbcrypt", "-Wl,--kill-at").CombinedOutput(); err != nil {
+		w.t.Fatalf("building bcryptprimitives.dll: %v: %s", err, out)
+	}
+}
+
+// run runs a Windows program under Wine and returns its output and exit code. Output
+// goes through a file: Wine's helper processes may hold a pipe open after it exits.
+func (w *wine) run(timeout time.Duration, args ...string) (string, int) {
+	w.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	out, err := os.CreateTemp(w.t.TempDir(), "out")
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	defer out.Close()
+	cmd := exec.CommandContext(ctx, w.bin, args...)
+	cmd.Env, cmd.Stdout, cmd.Stderr = w.env, out, out
+	err = cmd.Run()
+	data, _ := os.ReadFile(out.Name())
+	if ctx.Err() != nil {
+		w.t.Fatalf("%v: no exit after %v: %s", args, timeout, data)
+	}
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		w.t.Fatalf("%v: %v", args, err)
+	}
+	return string(data), code
+}
+
+// winPath is the path Windows programs under Wine use for a Linux path (drive Z: is /).
+func winPath(p string) string { return `Z:` + strings.ReplaceAll(p, "/", `\`) }
+
+// cDrive is the Linux path of C:\<rel> in the prefix.
+func (w *wine) cDrive(rel string) string {
+	return filepath.Join(append([]string{w.prefix, "drive_c"}, strings.Split(rel, `\`)...)...)
+}
+
+type counts struct{ Tests, Passed, Failed, Errors, Skipped, Flaky int64 }
+
+// TestCLIUnderWineCountsAsOnLinux: regtracker-cli.exe imports every report of the shared
+// corpus into a database on drive C: with the same exit code and counts as the Linux
+// CLI, and lists the same jobs; Windows paths, a folder with a space, CRLF and UTF-16
+// reports and the default database in %LOCALAPPDATA% work.
+func TestCLIUnderWineCountsAsOnLinux(t *testing.T) {
+	dir := unpack(t)
+	w := newWine(t)
+	exe := filepath.Join(dir, "regtracker-cli.exe")
+	good, bad := junittest.Corpus(t, "../../../shared/junit-corpus")
+	winDB := `C:\regtracker test\corpus.db`
+	linuxDB := filepath.Join(t.TempDir(), "corpus.db")
+	for i, p := range append(good, bad...) {
+		job := fmt.Sprintf("corpus/all/%d", i+1)
+		winOut, winCode := w.run(time.Minute, exe, "import", "--db", winDB, "--json", "--job", job, winPath(p))
+		var o, e bytes.Buffer
+		linuxCode := cli.Run(context.Background(), []string{"import", "--db", linuxDB, "--json", "--job", job, p}, &o, &e)
+		if winCode != linuxCode {
+			t.Errorf("%s: exit %d under Wine, %d on Linux: %s", p, winCode, linuxCode, winOut)
+			continue
+		}
+		if linuxCode != cli.ExitOK {
+			if !strings.Contains(winOut, winPath(p)) {
+				t.Errorf("%s: the refusal does not name the file: %s", p, winOut)
+			}
+			continue
+		}
+		var a, b counts
+		json.Unmarshal([]byte(winOut), &a)
+		json.Unmarshal(o.Bytes(), &b)
+		if a != b {
+			t.Errorf("%s: %+v under Wine, %+v on Linux", p, a, b)
+		}
+	}
+	if _, err := os.Stat(w.cDrive(`regtracker test\corpus.db`)); err != nil {
+		t.Errorf("the database is not on drive C: %v", err)
+	}
+	winJobs, code := w.run(time.Minute, exe, "jobs", "--db", winDB, "--json")
+	var o bytes.Buffer
+	cli.Run(context.Background(), []string{"jobs", "--db", linuxDB, "--json"}, &o, io.Discard)
+	if code != 0 || !sameJobs(t, winJobs, o.String()) {
+		t.Errorf("jobs differ: exit %d", code)
+	}
+
+	// A folder of Windows reports, named with backslashes, into the default database.
+	reports := filepath.Join(t.TempDir(), "build 14", "reports")
+	os.MkdirAll(reports, 0o755)
+	const report = "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\r\n<testsuite name=\"s\">\r\n<testcase classname=\"w.T\" name=\"a\"/>\r\n" +
+		"<testcase classname=\"w.T\" name=\"b\"><failure message=\"x\">line 1\r\nline 2</failure></testcase>\r\n</testsuite>\r\n"
+	os.WriteFile(filepath.Join(reports, "utf16.xml"), append([]byte{0xFF, 0xFE}, utf16le(report)...), 0o644)
+	os.WriteFile(filepath.Join(reports, "crlf.xml"), []byte(strings.Replace(strings.ReplaceAll(report, `"w.T"`, `"w.U"`), "UTF-16", "UTF-8", 1)), 0o644)
+	out, code := w.run(time.Minute, exe, "import", "--json", "--job", "7.0/win/14", winPath(filepath.Dir(reports))+`\reports\`)
+	var c counts
+	json.Unmarshal([]byte(out), &c)
+	if code != 0 || c != (counts{Tests: 4, Passed: 2, Failed: 2}) {
+		t.Errorf("a folder of UTF-16 and CRLF reports: exit %d, %+v: %s", code, c, out)
+	}
+	if found, _ := filepath.Glob(filepath.Join(w.prefix, "drive_c", "users", "*", "AppData", "Local", "regtracker", "regtracker.db")); len(found) != 1 {
+		t.Errorf("the default database is not in %%LOCALAPPDATA%%\\regtracker: %v", found)
+	}
+}
+
+func sameJobs(t *testing.T, a, b string) bool {
+	t.Helper()
+	type job struct {
+		Job string
+		counts
+	}
+	var ja, jb []job
+	if json.Unmarshal([]byte(a), &ja) != nil || json.Unmarshal([]byte(b), &jb) != nil || len(ja) != len(jb) || len(ja) == 0 {
+		t.Logf("jobs: %d under Wine, %d on Linux", len(ja), len(jb))
+		return false
+	}
+	for i := range ja {
+		if ja[i] != jb[i] {
+			t.Logf("%+v under Wine, %+v on Linux", ja[i], jb[i])
+			return false
+		}
+	}
+	return true
+}
+
+// TestAppUnderWine: regtracker.exe starts on a demo database in a Wine desktop on Xvfb,
+// draws its window, and quits cleanly on Alt+F4 (exit 0, "app stopped" in its log).
+func TestAppUnderWine(t *testing.T) {
+	dir := unpack(t)
+	for _, tool := range []string{"Xvfb", "xdotool", "import"} {
+		if lookFirst(tool) == "" {
+			skipOrFail(t, tool+" is not installed (make deps-test installs Xvfb, xdotool and ImageMagick)")
+		}
+	}
+	w := newWine(t)
+	display := startXvfb(t)
+	w.env = append(w.env, "DISPLAY="+display)
+	// Wine's own fonts lack ▲ and ▼, which Windows has (Arial, Segoe UI Symbol).
+	for _, font := range []string{"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"} {
+		if data, err := os.ReadFile(font); err == nil {
+			os.WriteFile(filepath.Join(w.prefix, "drive_c", "windows", "Fonts", filepath.Base(font)), data, 0o644)
+		}
+	}
+	db := `C:\demo\demo.db`
+	if out, code := w.run(2*time.Minute, filepath.Join(dir, "regtracker-cli.exe"), "demo", "--db", db); code != 0 {
+		t.Fatalf("demo: %s", out)
+	}
+	app := exec.Command(w.bin, "explorer", "/desktop=regtracker-test,1400x900", filepath.Join(dir, "regtracker.exe"), "--db", db)
+	app.Env = w.env
+	if err := app.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- app.Wait() }()
+	quit := false
+	defer func() {
+		if !quit {
+			app.Process.Kill()
+			<-exited
+		}
+	}()
+
+	win := waitFor(t, 90*time.Second, func() string {
+		out, _ := exec.Command("xdotool", "search", "--name", "^regtracker$").Output()
+		return strings.TrimSpace(string(out))
+	})
+	win = strings.Fields(win)[0]
+	shot := filepath.Join(t.TempDir(), "regtracker-wine.png")
+	// The window is drawn when its sidebar lists the demo's jobs: many colors inside it.
+	waitFor(t, 60*time.Second, func() string {
+		time.Sleep(time.Second)
+		if out, err := exec.Command("import", "-display", display, "-window", "root", shot).CombinedOutput(); err != nil {
+			t.Fatalf("import: %v: %s", err, out)
+		}
+		if colors(t, shot) < 40 {
+			return ""
+		}
+		return "drawn"
+	})
+	if dst := os.Getenv(shotEnv); dst != "" {
+		data, _ := os.ReadFile(shot)
+		os.MkdirAll(filepath.Dir(dst), 0o755)
+		os.WriteFile(dst, data, 0o644)
+	}
+	log, _ := os.ReadFile(w.cDrive(`demo\regtracker.log`))
+	if !strings.Contains(string(log), `"app started"`) || !strings.Contains(string(log), `demo.db`) {
+		t.Errorf("the app's log: %s", log)
+	}
+
+	// Alt+F4 on the focused window, as a person closes it.
+	xdo := func(args ...string) {
+		cmd := exec.Command("xdotool", args...)
+		cmd.Env = w.env
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("xdotool %v: %v: %s", args, err, out)
+		}
+	}
+	geometry, _ := exec.Command("xdotool", "getwindowgeometry", "--shell", win).Output()
+	x, y := 300, 10
+	for _, line := range strings.Split(string(geometry), "\n") {
+		fmt.Sscanf(line, "X=%d", &x)
+		fmt.Sscanf(line, "Y=%d", &y)
+	}
+	xdo("mousemove", fmt.Sprint(x+300), fmt.Sprint(y+8), "click", "1") // the title bar
+	xdo("key", "alt+F4")
+	select {
+	case err := <-exited:
+		quit = true
+		if err != nil {
+			t.Errorf("the app did not quit cleanly: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the app did not quit within 30 s of Alt+F4")
+	}
+	log, _ = os.ReadFile(w.cDrive(`demo\regtracker.log`))
+	if !strings.Contains(string(log), `"app stopped"`) {
+		t.Errorf("no \"app stopped\" in the app's log: %s", log)
+	}
+}
+
+// startXvfb starts an X server on a free display and returns its name.
+func startXvfb(t *testing.T) string {
+	t.Helper()
+	r, wr, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1400x900x24", "-nolisten", "tcp")
+	x.ExtraFiles = []*os.File{wr}
+	if err := x.Start(); err != nil {
+		t.Fatal(err)
+	}
+	wr.Close()
+	t.Cleanup(func() { x.Process.Kill(); x.Wait() })
+	buf := make([]byte, 16)
+	r.SetReadDeadline(time.Now().Add(30 * time.Second))
+	n, err := r.Read(buf)
+	r.Close()
+	if err != nil || n == 0 {
+		t.Fatalf("Xvfb did not say its display: %v", err)
+	}
+	display := ":" + strings.TrimSpace(string(buf[:n]))
+	t.Setenv("DISPLAY", display)
+	return display
+}
+
+func waitFor(t *testing.T, limit time.Duration, f func() string) string {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) {
+		if s := f(); s != "" {
+			return s
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	t.Fatalf("nothing after %v", limit)
+	return ""
+}
+
+// colors counts the distinct colors of a PNG, up to 1000.
+func colors(t *testing.T, path string) int {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[[3]uint32]bool{}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y && len(seen) < 1000; y += 3 {
+		for x := b.Min.X; x < b.Max.X; x += 3 {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			seen[[3]uint32{r >> 8, g >> 8, bl >> 8}] = true
+		}
+	}
+	return len(seen)
+}
