@@ -271,8 +271,7 @@ type counts struct{ Tests, Passed, Failed, Errors, Skipped, Flaky int64 }
 
 // TestCLIUnderWineCountsAsOnLinux: regtracker-cli.exe imports every report of the shared
 // corpus into a database on drive C: with the same exit code and counts as the Linux
-// CLI, and lists the same jobs; Windows paths, a folder with a space, CRLF and UTF-16
-// reports and the default database in %LOCALAPPDATA% work.
+// CLI, and lists the same jobs.
 func TestCLIUnderWineCountsAsOnLinux(t *testing.T) {
 	dir := unpack(t)
 	w := newWine(t)
@@ -311,8 +310,14 @@ func TestCLIUnderWineCountsAsOnLinux(t *testing.T) {
 	if code != 0 || !sameJobs(t, winJobs, o.String()) {
 		t.Errorf("jobs differ: exit %d", code)
 	}
+}
 
-	// A folder of Windows reports, named with backslashes, into the default database.
+// TestCLIUnderWineReadsWindowsReports: a folder of a UTF-16 report and a CRLF one, named
+// with backslashes and a space, imports into the default database in %LOCALAPPDATA%.
+func TestCLIUnderWineReadsWindowsReports(t *testing.T) {
+	dir := unpack(t)
+	w := newWine(t)
+	exe := filepath.Join(dir, "regtracker-cli.exe")
 	reports := filepath.Join(t.TempDir(), "build 14", "reports")
 	os.MkdirAll(reports, 0o755)
 	const report = "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\r\n<testsuite name=\"s\">\r\n<testcase classname=\"w.T\" name=\"a\"/>\r\n" +
