@@ -94,6 +94,27 @@ func (s *Server) AddBuild(job string, b *Build) {
 	s.jobs[job] = append(s.jobs[job], b)
 }
 
+// SetBuild replaces the build of job with b's number (a running build that completed,
+// say), or adds b. Requests under way keep the build they read.
+func (s *Server) SetBuild(job string, b *Build) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, o := range s.jobs[job] {
+		if o.Number == b.Number {
+			s.jobs[job][i] = b
+			return
+		}
+	}
+	s.jobs[job] = append(s.jobs[job], b)
+}
+
+// RemoveJob makes job vanish: its URLs answer 404.
+func (s *Server) RemoveJob(job string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.jobs, job)
+}
+
 // Requests returns the requests received so far.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()

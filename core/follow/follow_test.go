@@ -1,0 +1,235 @@
+package follow
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/regtracker/regtracker/core"
+	"github.com/regtracker/regtracker/core/jenkins"
+	"github.com/regtracker/regtracker/core/jenkins/jenkinstest"
+	"github.com/regtracker/regtracker/core/store/sqlite"
+)
+
+var ctx = context.Background()
+
+const token = "tok-5e4d3c2b1a"
+
+func report(failing bool) map[string][]byte {
+	second := `<testcase classname="c" name="b"/>`
+	if failing {
+		second = `<testcase classname="c" name="b"><failure message="boom"/></testcase>`
+	}
+	return map[string][]byte{"TEST-a.xml": []byte(`<testsuite name="s"><testcase classname="c" name="a"/>` + second + `</testsuite>`)}
+}
+
+// world is a Jenkins stand-in with job team/vpn, a database, and the deps to fetch.
+type world struct {
+	srv  *jenkinstest.Server
+	db   *sqlite.Store
+	deps Deps
+	job  Job
+}
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	srv := jenkinstest.New("ci", token)
+	t.Cleanup(srv.Close)
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	w := &world{srv: srv, db: db}
+	w.deps = Deps{Store: db, Cache: &jenkins.Cache{Dir: t.TempDir()}, Token: func(server, user string) (string, error) {
+		if server == srv.BaseURL() && user == "ci" {
+			return token, nil
+		}
+		return "", os.ErrNotExist
+	}}
+	w.job = Job{Server: srv.BaseURL(), User: "ci", Job: "team/vpn", Into: "7.0/vpn", Follow: true}
+	return w
+}
+
+func TestListRemembersAndKeepsTheSwitch(t *testing.T) {
+	l := Open(filepath.Join(t.TempDir(), "config"))
+	if jobs, err := l.Jobs(); err != nil || len(jobs) != 0 {
+		t.Fatalf("a new list: %v %v", jobs, err)
+	}
+	a := Job{Server: "https://ci/", User: "ann", Job: "team/vpn", Into: "7.0/vpn"}
+	b := Job{Server: "https://ci/", Job: "team/dns", Into: "7.0/dns", Glob: "**/TEST-*.xml"}
+	if err := l.Remember(a); err != nil {
+		t.Fatal(err)
+	}
+	l.Remember(b)
+	if err := l.SetFollow(a.Server, a.Job, true, 5*time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	// Remembering the job again (a new glob) keeps its switch and interval.
+	a.Glob = "**/*.xml"
+	l.Remember(a)
+	jobs, err := Open(filepath.Join(filepath.Dir(l.Path()))).Jobs()
+	want := []Job{{Server: "https://ci/", User: "ann", Job: "team/vpn", Into: "7.0/vpn", Glob: "**/*.xml", Follow: true, Every: Interval(5 * time.Minute)}, b}
+	if err != nil || !reflect.DeepEqual(jobs, want) {
+		t.Errorf("jobs %+v %v, want %+v", jobs, err, want)
+	}
+	if data, _ := os.ReadFile(l.Path()); !strings.Contains(string(data), `"every": "5m0s"`) {
+		t.Errorf("the file: %s", data)
+	}
+	if err := l.SetFollow("https://ci/", "nope", true, 0); err == nil {
+		t.Error("following a job never remembered")
+	}
+	if jobs[1].Interval() != DefaultEvery {
+		t.Errorf("default interval %v", jobs[1].Interval())
+	}
+}
+
+// TestRoundImportsNewBuildsOnly: the first round imports the completed build and leaves
+// the running one; once it completes, the next round imports it and the new one; a
+// third imports nothing.
+func TestRoundImportsNewBuildsOnly(t *testing.T) {
+	w := newWorld(t)
+	w.srv.AddBuild("team/vpn", &jenkinstest.Build{Number: 3, Result: "SUCCESS", Artifacts: report(false)})
+	w.srv.AddBuild("team/vpn", &jenkinstest.Build{Number: 4, Building: true})
+	unfollowed := Job{Server: w.srv.BaseURL(), Job: "team/other", Into: "7.0/other"}
+
+	out := Round(ctx, w.deps, []Job{w.job, unfollowed})
+	if len(out) != 1 || !out[0].OK() || len(out[0].Result.Imported) != 1 || out[0].Result.Imported[0].Number != 3 ||
+		len(out[0].Result.Skipped) != 1 || out[0].Result.Skipped[0].Reason != "still running" {
+		t.Fatalf("first round: %+v", out)
+	}
+	w.srv.SetBuild("team/vpn", &jenkinstest.Build{Number: 4, Result: "UNSTABLE", Artifacts: report(true)})
+	w.srv.AddBuild("team/vpn", &jenkinstest.Build{Number: 5, Result: "SUCCESS", Artifacts: report(false)})
+	out = Round(ctx, w.deps, []Job{w.job})
+	var got []int64
+	for _, j := range out[0].Result.Imported {
+		got = append(got, j.Number)
+	}
+	if !out[0].OK() || !reflect.DeepEqual(got, []int64{4, 5}) {
+		t.Fatalf("second round: %+v", out)
+	}
+	if j, err := w.db.Job(ctx, core.JobRef{ModuleRef: core.ModuleRef{Release: "7.0", Module: "vpn"}, Number: 4}); err != nil || j.Tests != 2 || j.Failed != 1 {
+		t.Errorf("7.0/vpn/4: %+v %v", j.Counts, err)
+	}
+	if out = Round(ctx, w.deps, []Job{w.job}); !out[0].OK() || len(out[0].Result.Imported)+len(out[0].Result.Skipped) != 0 {
+		t.Errorf("third round: %+v", out[0].Result)
+	}
+}
+
+// TestRoundReportsWhyAJobIsUnreachable: a wrong token and a vanished job fail the job
+// with the reason, and no token in it.
+func TestRoundReportsWhyAJobIsUnreachable(t *testing.T) {
+	w := newWorld(t)
+	w.srv.AddBuild("team/vpn", &jenkinstest.Build{Number: 3, Result: "SUCCESS", Artifacts: report(false)})
+	wrong := w.deps
+	wrong.Token = func(string, string) (string, error) { return "not-" + token, nil }
+	o := Fetch(ctx, wrong, w.job)
+	if o.OK() || o.Err == nil || !strings.Contains(o.Err.Error(), "401") || strings.Contains(o.Err.Error(), token) {
+		t.Errorf("a wrong token: %v", o.Err)
+	}
+	w.srv.RemoveJob("team/vpn")
+	if o := Fetch(ctx, w.deps, w.job); o.OK() || !strings.Contains(o.Problem().Error(), "404") {
+		t.Errorf("a vanished job: %v", o.Problem())
+	}
+	if jobs, _ := w.db.Jobs(ctx, nil); len(jobs) != 0 {
+		t.Errorf("jobs stored: %v", jobs)
+	}
+}
+
+func TestBackoff(t *testing.T) {
+	for _, c := range []struct {
+		interval time.Duration
+		n        int
+		want     time.Duration
+	}{
+		{10 * time.Minute, 1, 20 * time.Minute},
+		{10 * time.Minute, 2, 40 * time.Minute},
+		{10 * time.Minute, 3, time.Hour},
+		{10 * time.Minute, 30, time.Hour},
+		{2 * time.Hour, 1, 2 * time.Hour},
+		{time.Second, 0, time.Second},
+	} {
+		if got := backoff(c.interval, c.n); got != c.want {
+			t.Errorf("backoff(%v, %d) = %v, want %v", c.interval, c.n, got, c.want)
+		}
+	}
+}
+
+// TestFollowerFetchesWhenDueAndBacksOff: with an interval of 30 ms, a reachable job is
+// fetched again and again, one fetch at a time; a job whose server refuses the token
+// waits twice as long after each failure; a job whose switch goes off is dropped.
+func TestFollowerFetchesWhenDueAndBacksOff(t *testing.T) {
+	w := newWorld(t)
+	w.srv.AddBuild("team/vpn", &jenkinstest.Build{Number: 1, Result: "SUCCESS", Artifacts: report(false)})
+	other := jenkinstest.New("ci", "another token")
+	defer other.Close()
+	refused := Job{Server: other.BaseURL(), User: "ci", Job: "team/dns", Into: "7.0/dns", Follow: true}
+
+	var mu sync.Mutex
+	jobs := []Job{w.job, refused}
+	var outcomes []Status
+	f := &Follower{Deps: w.deps, Every: 30 * time.Millisecond,
+		Jobs: func() ([]Job, error) { mu.Lock(); defer mu.Unlock(); return jobs, nil },
+		Done: func(o Outcome, s Status) { mu.Lock(); outcomes = append(outcomes, s); mu.Unlock() }}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan error)
+	go func() { done <- f.Run(ctx) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		mu.Lock()
+		n := 0
+		for _, s := range outcomes {
+			if s.Job.Job == "team/dns" {
+				n++
+			}
+		}
+		mu.Unlock()
+		if n >= 3 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	mu.Lock()
+	jobs = []Job{w.job} // team/dns's switch goes off
+	mu.Unlock()
+	f.Wake()
+	time.Sleep(100 * time.Millisecond)
+	cancel()
+	if err := <-done; err != context.Canceled {
+		t.Errorf("Run returned %v", err)
+	}
+
+	var vpn, dns []Status
+	for _, s := range outcomes {
+		if s.Job.Job == "team/vpn" {
+			vpn = append(vpn, s)
+		} else {
+			dns = append(dns, s)
+		}
+	}
+	if len(vpn) < 3 || !vpn[0].Outcome.OK() || len(vpn[0].Outcome.Result.Imported) != 1 || len(vpn[1].Outcome.Result.Imported) != 0 {
+		t.Errorf("the reachable job: %d fetches, first %+v", len(vpn), vpn[0].Outcome.Result)
+	}
+	for i, s := range vpn {
+		if s.Failures != 0 || s.Next.Sub(s.Last) != 30*time.Millisecond {
+			t.Errorf("fetch %d of team/vpn: %d failures, next after %v", i, s.Failures, s.Next.Sub(s.Last))
+		}
+	}
+	if len(dns) < 3 {
+		t.Fatalf("the refused job: %d fetches", len(dns))
+	}
+	for i, s := range dns[:3] {
+		if s.Failures != i+1 || s.FailingSince != dns[0].Last || s.Next.Sub(s.Last) != backoff(30*time.Millisecond, i+1) ||
+			!strings.Contains(s.Outcome.Problem().Error(), "401") {
+			t.Errorf("failure %d of team/dns: %+v", i+1, s)
+		}
+	}
+	if st := f.Statuses(); len(st) != 1 || st[0].Job.Job != "team/vpn" {
+		t.Errorf("statuses after the switch went off: %+v", st)
+	}
+}

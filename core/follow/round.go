@@ -1,0 +1,84 @@
+package follow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+
+	"github.com/regtracker/regtracker/core/fetch"
+	"github.com/regtracker/regtracker/core/jenkins"
+)
+
+// Deps are what fetching a followed job needs.
+type Deps struct {
+	Store fetch.Store
+	Cache *jenkins.Cache
+	// Token returns the API token kept for user on server; an error wrapping
+	// fs.ErrNotExist when none is kept (the job is then fetched anonymously).
+	Token func(server, user string) (string, error)
+}
+
+// Outcome is what one fetch of a followed job did.
+type Outcome struct {
+	Job    Job
+	Result fetch.Result
+	// Err is why the job's builds could not even be listed (unreachable server, a token
+	// refused, a vanished job); each build's own failure is in Result.Failed.
+	Err error
+}
+
+// OK says whether the job was reached and every build it selected was imported or
+// skipped.
+func (o Outcome) OK() bool { return o.Err == nil && len(o.Result.Failed) == 0 }
+
+// Problem is the outcome's error, or its first failed build's, for people; nil when OK.
+func (o Outcome) Problem() error {
+	switch {
+	case o.Err != nil:
+		return o.Err
+	case len(o.Result.Failed) > 0:
+		f := o.Result.Failed[0]
+		return fmt.Errorf("build %d: %w", f.Number, f.Err)
+	}
+	return nil
+}
+
+// Fetch imports the builds of j newer than its module's last job; a running build is
+// left for a later round.
+func Fetch(ctx context.Context, d Deps, j Job) Outcome {
+	out := Outcome{Job: j}
+	into, err := j.Module()
+	if err != nil {
+		out.Err = fmt.Errorf("%s: %w", j.Name(), err)
+		return out
+	}
+	token := ""
+	if d.Token != nil {
+		t, err := d.Token(j.Server, j.User)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			out.Err = fmt.Errorf("the token of %s on %s: %w", j.User, j.Server, err)
+			return out
+		}
+		token = t
+	}
+	c, err := jenkins.New(jenkins.Config{URL: j.Server, User: j.User, Token: token, CAFile: j.CAFile, Insecure: j.Insecure})
+	if err != nil {
+		out.Err = err
+		return out
+	}
+	out.Result, out.Err = fetch.Fetch(ctx, c, d.Cache, d.Store, fetch.Options{JenkinsJob: j.Job, Into: into, NewOnly: true, Glob: j.Glob})
+	return out
+}
+
+// Round fetches every followed job of jobs, one after the other, and returns their
+// outcomes in the same order.
+func Round(ctx context.Context, d Deps, jobs []Job) []Outcome {
+	var out []Outcome
+	for _, j := range jobs {
+		if j.Follow && ctx.Err() == nil {
+			out = append(out, Fetch(ctx, d, j))
+		}
+	}
+	return out
+}
