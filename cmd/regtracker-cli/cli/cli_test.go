@@ -27,6 +27,7 @@ import (
 const asCLI = "REGTRACKER_TEST_RUN_CLI"
 
 func TestMain(m *testing.M) {
+	useKeyring = false // tokens go to the test's own config directory
 	if os.Getenv(asCLI) == "1" {
 		os.Exit(Run(SignalContext(), os.Args[1:], os.Stdout, os.Stderr))
 	}

@@ -3,11 +3,13 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
 	"github.com/regtracker/regtracker/core"
 	"github.com/regtracker/regtracker/core/fetch"
+	"github.com/regtracker/regtracker/core/follow"
 	"github.com/regtracker/regtracker/core/format"
 	"github.com/regtracker/regtracker/core/importer"
 	"github.com/regtracker/regtracker/core/jenkins"
@@ -89,37 +91,54 @@ func runJenkins(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if f.json {
-		out := fetchJSON{Imported: []jobJSON{}, Skipped: []skippedJSON{}, Failed: []failedJSON{}}
-		for _, j := range res.Imported {
-			out.Imported = append(out.Imported, toJSON(j))
-		}
-		for _, s := range res.Skipped {
-			out.Skipped = append(out.Skipped, skippedJSON{s.Number, s.Reason})
-		}
-		for _, fl := range res.Failed {
-			out.Failed = append(out.Failed, failedJSON{fl.Number, fl.Err.Error()})
-		}
-		if err := writeJSON(e, out); err != nil {
+		if err := writeJSON(e, toFetchJSON(res)); err != nil {
 			return err
 		}
 	} else {
-		for _, j := range res.Imported {
-			fmt.Fprintf(e.stdout, "imported build %d as %s: %s tests (%s failed, %s errors) in %s\n", j.Number, j.JobRef,
-				format.Count(j.Tests), format.Count(j.Failed), format.Count(j.Errors), format.Duration(j.Stats.Total))
-		}
-		for _, s := range res.Skipped {
-			fmt.Fprintf(e.stdout, "skipped build %d: %s\n", s.Number, s.Reason)
-		}
+		printFetch(e.stdout, "", res)
 		if len(res.Imported)+len(res.Skipped)+len(res.Failed) == 0 {
 			fmt.Fprintln(e.stdout, "no build to import")
 		}
 	}
+	if err := rememberJenkinsJob(follow.Job{Server: *server, User: *user, Job: *job, Into: module.String(), Glob: *glob,
+		CAFile: *caFile, Insecure: *insecure, Follow: true}, os.Getenv(jenkins.TokenEnv)); err != nil {
+		fmt.Fprintf(e.stderr, "regtracker-cli jenkins: the job is imported but not remembered: %v\n", err)
+	}
 	if len(res.Failed) > 0 {
-		var lines []string
-		for _, fl := range res.Failed {
-			lines = append(lines, fmt.Sprintf("build %d failed: %v", fl.Number, fl.Err))
-		}
-		return reportedError{strings.Join(lines, "\n")}
+		return reportedError{failedLines(res)}
 	}
 	return nil
+}
+
+func toFetchJSON(res fetch.Result) fetchJSON {
+	out := fetchJSON{Imported: []jobJSON{}, Skipped: []skippedJSON{}, Failed: []failedJSON{}}
+	for _, j := range res.Imported {
+		out.Imported = append(out.Imported, toJSON(j))
+	}
+	for _, s := range res.Skipped {
+		out.Skipped = append(out.Skipped, skippedJSON{s.Number, s.Reason})
+	}
+	for _, fl := range res.Failed {
+		out.Failed = append(out.Failed, failedJSON{fl.Number, fl.Err.Error()})
+	}
+	return out
+}
+
+// printFetch writes a line per imported and skipped build, each after indent.
+func printFetch(w io.Writer, indent string, res fetch.Result) {
+	for _, j := range res.Imported {
+		fmt.Fprintf(w, "%simported build %d as %s: %s tests (%s failed, %s errors) in %s\n", indent, j.Number, j.JobRef,
+			format.Count(j.Tests), format.Count(j.Failed), format.Count(j.Errors), format.Duration(j.Stats.Total))
+	}
+	for _, s := range res.Skipped {
+		fmt.Fprintf(w, "%sskipped build %d: %s\n", indent, s.Number, s.Reason)
+	}
+}
+
+func failedLines(res fetch.Result) string {
+	var lines []string
+	for _, fl := range res.Failed {
+		lines = append(lines, fmt.Sprintf("build %d failed: %v", fl.Number, fl.Err))
+	}
+	return strings.Join(lines, "\n")
 }

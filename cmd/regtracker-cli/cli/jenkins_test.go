@@ -11,7 +11,10 @@ import (
 	"github.com/regtracker/regtracker/core/jenkins/jenkinstest"
 )
 
-func TestJenkinsCommand(t *testing.T) { eachStore(t, testJenkinsCommand) }
+func TestJenkinsCommand(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // where the job is remembered
+	eachStore(t, testJenkinsCommand)
+}
 
 func testJenkinsCommand(t *testing.T, db string) {
 	const token = "tok-9f8e7d6c5b4a"
