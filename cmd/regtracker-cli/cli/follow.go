@@ -95,10 +95,9 @@ func runFollow(ctx context.Context, e *env, args []string) error {
 	if followed == 0 {
 		return fmt.Errorf("no Jenkins job is followed (%s): `regtracker-cli jenkins` or the app's Jenkins wizard remembers one", list.Path())
 	}
-	if *cacheDir == "" {
-		if *cacheDir, err = jenkins.DefaultCacheDir(); err != nil {
-			return err
-		}
+	cache, err := jenkinsCache(*cacheDir)
+	if err != nil {
+		return err
 	}
 	st, err := f.open(ctx)
 	if err != nil {
@@ -106,7 +105,7 @@ func runFollow(ctx context.Context, e *env, args []string) error {
 	}
 	defer st.Close()
 	envToken := os.Getenv(jenkins.TokenEnv)
-	deps := follow.Deps{Store: st, Cache: &jenkins.Cache{Dir: *cacheDir, Limit: jenkins.DefaultCacheLimit},
+	deps := follow.Deps{Store: st, Cache: cache,
 		Token: func(server, user string) (string, error) {
 			t, err := creds.Get(server, user)
 			if errors.Is(err, fs.ErrNotExist) && envToken != "" {

@@ -70,10 +70,9 @@ func runJenkins(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return usageError{err.Error()}
 	}
-	if *cacheDir == "" {
-		if *cacheDir, err = jenkins.DefaultCacheDir(); err != nil {
-			return err
-		}
+	cache, err := jenkinsCache(*cacheDir)
+	if err != nil {
+		return err
 	}
 	st, err := f.open(ctx)
 	if err != nil {
@@ -82,7 +81,7 @@ func runJenkins(ctx context.Context, e *env, args []string) error {
 	defer st.Close()
 
 	progress := newProgressLine(e.stderr, f.json)
-	res, err := fetch.Fetch(ctx, client, &jenkins.Cache{Dir: *cacheDir, Limit: jenkins.DefaultCacheLimit}, st, fetch.Options{
+	res, err := fetch.Fetch(ctx, client, cache, st, fetch.Options{
 		JenkinsJob: *job, Into: module, Build: *build, Last: *last, Glob: *glob, Replace: *replace,
 		Progress: func(_ int64, p importer.Progress) { progress.update(p) },
 	})
@@ -141,4 +140,16 @@ func failedLines(res fetch.Result) string {
 		lines = append(lines, fmt.Sprintf("build %d failed: %v", fl.Number, fl.Err))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// jenkinsCache is the artifact cache in dir, or in the user's cache directory.
+func jenkinsCache(dir string) (*jenkins.Cache, error) {
+	if dir == "" {
+		d, err := jenkins.DefaultCacheDir()
+		if err != nil {
+			return nil, err
+		}
+		dir = d
+	}
+	return &jenkins.Cache{Dir: dir, Limit: jenkins.DefaultCacheLimit}, nil
 }
