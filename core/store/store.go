@@ -79,6 +79,12 @@ type Store interface {
 	ModuleRepo(ctx context.Context, module core.ModuleRef) (string, error)
 	SetModuleRepo(ctx context.Context, module core.ModuleRef, repo string) error
 
+	// Version changes whenever something is committed to the history, by this process
+	// or another (a job imported or replaced, a known issue added or removed), and
+	// stays the same while nothing is. It is cheap, for asking every second or two;
+	// compare only values of one open store.
+	Version(ctx context.Context) (string, error)
+
 	// IntegrityCheck lists what is damaged (nil: sound); Info describes the storage
 	// with the largest jobs.
 	IntegrityCheck(ctx context.Context) ([]string, error)

@@ -210,6 +210,16 @@ func (dialect) IntegrityCheck(ctx context.Context, db *sql.DB) ([]string, error)
 
 // Describe gives the database's size on the server, its block size and the server's
 // version (in JournalMode, where the file store names its journal).
+// Version sums up what a commit can change that readers show: the jobs and the known
+// issues, by count and newest id (a replaced job gets a new id). A server has no
+// per-database commit counter; these four come from two small tables' indexes.
+func (dialect) Version(ctx context.Context, conn *sql.Conn) (string, error) {
+	var jobs, lastJob, known, lastKnown int64
+	err := conn.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM jobs), (SELECT coalesce(max(id), 0) FROM jobs),
+		(SELECT count(*) FROM known_issues), (SELECT coalesce(max(id), 0) FROM known_issues)`).Scan(&jobs, &lastJob, &known, &lastKnown)
+	return fmt.Sprintf("%d.%d.%d.%d", jobs, lastJob, known, lastKnown), err
+}
+
 func (d dialect) Describe(ctx context.Context, db *sql.DB, fi *store.FileInfo) error {
 	var version string
 	err := db.QueryRowContext(ctx, `SELECT pg_database_size(current_database()),

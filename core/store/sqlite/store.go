@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -204,6 +205,14 @@ func (dialect) IntegrityCheck(ctx context.Context, db *sql.DB) ([]string, error)
 }
 
 // Describe reads the file's sizes and SQLite's page figures.
+// Version is SQLite's data_version, which changes on conn when another connection, of
+// this process or another, commits.
+func (dialect) Version(ctx context.Context, conn *sql.Conn) (string, error) {
+	var v int64
+	err := conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v)
+	return strconv.FormatInt(v, 10), err
+}
+
 func (d dialect) Describe(ctx context.Context, db *sql.DB, fi *store.FileInfo) error {
 	if st, err := os.Stat(d.path); err == nil {
 		fi.Bytes = st.Size()

@@ -34,6 +34,9 @@ type Dialect interface {
 	IntegrityCheck(ctx context.Context, db *sql.DB) ([]string, error)
 	// Describe fills in what the backend knows of its storage (size, layout, version).
 	Describe(ctx context.Context, db *sql.DB, fi *store.FileInfo) error
+	// Version reads, on conn (a connection kept for it alone), a value that changes
+	// whenever a transaction that wrote the database commits (see store.Store.Version).
+	Version(ctx context.Context, conn *sql.Conn) (string, error)
 }
 
 var _ store.Store = (*Store)(nil)
@@ -52,6 +55,9 @@ type Store struct {
 
 	viewMu sync.Mutex
 	view   *jobView // see ResultIDs
+
+	versionMu   sync.Mutex
+	versionConn *sql.Conn // see Version
 }
 
 // New is the store of db, whose schema is up to date; path names it for people. The
@@ -68,7 +74,35 @@ func (s *Store) LimitCachedNames(n int) { s.maxCachedNames = n }
 func (s *Store) Path() string { return s.path }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.versionMu.Lock()
+	if s.versionConn != nil {
+		s.versionConn.Close()
+		s.versionConn = nil
+	}
+	s.versionMu.Unlock()
+	return s.db.Close()
+}
+
+// Version implements store.Store, on a connection kept for it (opened again after an
+// error).
+func (s *Store) Version(ctx context.Context) (string, error) {
+	s.versionMu.Lock()
+	defer s.versionMu.Unlock()
+	if s.versionConn == nil {
+		c, err := s.db.Conn(ctx)
+		if err != nil {
+			return "", err
+		}
+		s.versionConn = c
+	}
+	v, err := s.dialect.Version(ctx, s.versionConn)
+	if err != nil {
+		s.versionConn.Close()
+		s.versionConn = nil
+	}
+	return v, err
+}
 
 // DB is the database, for the backends' own maintenance and tests.
 func (s *Store) DB() *sql.DB { return s.db }

@@ -35,6 +35,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"KnownIssues", knownIssues},
 		{"RevisionsCommitsAndRepos", revisionsCommitsAndRepos},
 		{"FailuresAndHealth", failuresAndHealth},
+		{"VersionChangesWithCommits", versionChangesWithCommits},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, open(t)) })
 	}
@@ -383,6 +384,50 @@ func diffCounts(t *testing.T, s store.Store) {
 	WriteJob(t, s, core.JobRef{ModuleRef: m, Number: 1}, core.WriteOptions{Replace: true}, Sample)
 	if _, diffs, _ := s.JobsWithDiffs(ctx, m); diffs[1].Current {
 		t.Error("counts against a replaced base are current")
+	}
+}
+
+// versionChangesWithCommits: reads leave the version as it is; a job written, a job
+// replaced, a known issue added or removed each change it; a rolled-back job does not.
+func versionChangesWithCommits(t *testing.T, s store.Store) {
+	version := func() string {
+		t.Helper()
+		v, err := s.Version(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	v := version()
+	s.Jobs(ctx, nil)
+	if again := version(); again != v {
+		t.Fatalf("nothing committed, but the version went from %q to %q", v, again)
+	}
+	step := func(what string, change func()) {
+		t.Helper()
+		change()
+		if now := version(); now == v {
+			t.Errorf("%s left the version at %q", what, v)
+		} else {
+			v = now
+		}
+	}
+	job := ref("7.0", "vpn", 1)
+	step("a job", func() { WriteJob(t, s, job, core.WriteOptions{}, Sample) })
+	step("a replaced job", func() { WriteJob(t, s, job, core.WriteOptions{Replace: true}, Sample[:2]) })
+	var k core.KnownIssue
+	step("a known issue", func() {
+		k, _ = s.AddKnownIssue(ctx, core.KnownIssue{Module: job.ModuleRef, Signature: "sig", Reason: "r", Who: "me"})
+	})
+	step("a removed known issue", func() { s.RemoveKnownIssue(ctx, k.ID) })
+	w, err := s.BeginJob(ctx, ref("7.0", "vpn", 2), core.WriteOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Add(ctx, Sample[:1])
+	w.Rollback()
+	if now := version(); now != v {
+		t.Errorf("a rolled-back job changed the version from %q to %q", v, now)
 	}
 }
 
