@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -31,6 +32,7 @@ type Store interface {
 	LastNumber(ctx context.Context, module core.ModuleRef) (int64, error)
 	Jobs(ctx context.Context, module *core.ModuleRef) ([]core.Job, error)
 	Path() string
+	Version(ctx context.Context) (string, error)
 	ResultIDs(ctx context.Context, job core.JobRef, f store.ResultFilter, order store.ResultOrder, desc bool) ([]uint32, error)
 	ResultRows(ctx context.Context, job core.JobRef, seqs []uint32) ([]store.ResultRow, error)
 	ResultDetail(ctx context.Context, job core.JobRef, seq uint32) (core.Result, error)
@@ -59,6 +61,9 @@ type Options struct {
 	CacheLimit int64
 	// Credentials keeps Jenkins API tokens.
 	Credentials *credentials.Store
+	// WatchEvery is how often the window asks whether the store changed
+	// (DefaultWatchEvery when 0; negative: never).
+	WatchEvery time.Duration
 }
 
 // App is the main window. Its fields are touched on the UI goroutine only.
@@ -79,6 +84,9 @@ type App struct {
 	page    fyne.CanvasObject
 	welcome bool            // the page is the welcome page
 	current *core.ModuleRef // the module of the page shown, the wizard's default
+	// reloadPage reads the page shown again when the store changed (the module page);
+	// nil for pages that keep what they read.
+	reloadPage func()
 	// savePath, when set, answers saveFile instead of a file dialog (tests).
 	savePath func(title, suggested string, done func(path string))
 }
@@ -134,6 +142,12 @@ func New(ctx context.Context, a fyne.App, st Store, opts Options) *App {
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { c.Focus(u.sidebar.search) })
 	u.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { u.Dropped(uris) })
 	u.win.SetCloseIntercept(u.closeRequested)
+	switch {
+	case opts.WatchEvery == 0:
+		u.watch(DefaultWatchEvery)
+	case opts.WatchEvery > 0:
+		u.watch(opts.WatchEvery)
+	}
 	return u
 }
 
@@ -146,7 +160,7 @@ func (u *App) Reload() { u.sidebar.reload(nil) }
 
 // show replaces the page on the right.
 func (u *App) show(page fyne.CanvasObject) {
-	u.page, u.welcome = page, false
+	u.page, u.welcome, u.reloadPage = page, false, nil
 	u.content.Objects = []fyne.CanvasObject{page}
 	u.content.Refresh()
 }
@@ -223,6 +237,7 @@ func (u *App) openJob(ref core.JobRef) *jobPage {
 	u.show(p.object)
 	u.current = &ref.ModuleRef
 	u.sidebar.selectNode(jobUID(ref))
+	u.sidebar.opened(jobUID(ref))
 	return p
 }
 
@@ -245,10 +260,13 @@ func (u *App) OpenJobTab(ref core.JobRef, tab string, row int) {
 }
 
 // openModule shows a module's page.
-func (u *App) openModule(m core.ModuleRef) {
-	u.show(newModulePage(u, m).object)
+func (u *App) openModule(m core.ModuleRef) *modulePage {
+	p := newModulePage(u, m)
+	u.show(p.object)
+	u.reloadPage = p.load
 	u.current = &m
 	u.sidebar.selectNode(moduleUID(m))
+	return p
 }
 
 func (u *App) about() {

@@ -28,11 +28,13 @@ type sidebar struct {
 	points   map[string]analysis.TrendPoint // job uid -> its counts
 	children map[string][]string            // uid -> child uids, after the filter
 	all      map[string][]string            // uid -> child uids
+	fresh    map[string]bool                // jobs that arrived while the window was open, not opened yet
 	loading  bool
+	again    []func() // reloads asked for while one ran: one more follows, then these
 }
 
 func newSidebar(u *App) *sidebar {
-	s := &sidebar{u: u, points: map[string]analysis.TrendPoint{}, children: map[string][]string{}, all: map[string][]string{}}
+	s := &sidebar{u: u, points: map[string]analysis.TrendPoint{}, children: map[string][]string{}, all: map[string][]string{}, fresh: map[string]bool{}}
 	s.search = widget.NewEntry()
 	s.search.SetPlaceHolder("Find a release, module or job (Ctrl+F)")
 	s.search.OnChanged = func(string) { s.filter() }
@@ -64,12 +66,19 @@ func (s *sidebar) updateNode(uid string, branch bool, o fyne.CanvasObject) {
 	mark.Text = ""
 	switch {
 	case strings.HasPrefix(uid, "r:"):
+		label.TextStyle.Bold = false
 		label.SetText("Release " + strings.TrimPrefix(uid, "r:"))
 	case strings.HasPrefix(uid, "m:"):
+		label.TextStyle.Bold = false
 		label.SetText(parseModuleUID(uid).Module)
 	default:
 		p := s.points[uid]
-		label.SetText(fmt.Sprintf("#%d   %s passed", p.Job.Number, format.Count(p.Job.Passed)))
+		text := fmt.Sprintf("#%d   %s passed", p.Job.Number, format.Count(p.Job.Passed))
+		if s.fresh[uid] {
+			text += "   new"
+		}
+		label.TextStyle.Bold = s.fresh[uid]
+		label.SetText(text)
 		if p.Regressions > 0 {
 			mark.Text = fmt.Sprintf("▼ %s", format.Count(p.Regressions))
 		}
@@ -82,13 +91,10 @@ func (s *sidebar) selected(uid string) {
 	case strings.HasPrefix(uid, "j:"):
 		ref, err := core.ParseJobRef(strings.TrimPrefix(uid, "j:"), false)
 		if err == nil {
-			s.u.show(newJobPage(s.u, ref).object)
-			s.u.current = &ref.ModuleRef
+			s.u.openJob(ref)
 		}
 	case strings.HasPrefix(uid, "m:"):
-		m := parseModuleUID(uid)
-		s.u.show(newModulePage(s.u, m).object)
-		s.u.current = &m
+		s.u.openModule(parseModuleUID(uid))
 	default:
 		s.tree.ToggleBranch(uid)
 	}
@@ -112,10 +118,25 @@ func (s *sidebar) selectNode(uid string) {
 	s.tree.OnSelected = sel
 }
 
+// markNew marks a job as arrived until it is opened.
+func (s *sidebar) markNew(uid string) {
+	s.fresh[uid] = true
+	s.tree.RefreshItem(uid)
+}
+
+// opened clears a job's new mark.
+func (s *sidebar) opened(uid string) {
+	if s.fresh[uid] {
+		delete(s.fresh, uid)
+		s.tree.RefreshItem(uid)
+	}
+}
+
 // reload reads the jobs and their trend counts in the background; done, if set, runs
-// on the UI goroutine afterwards.
+// on the UI goroutine afterwards. Asked while a reload runs, it reads once more after it.
 func (s *sidebar) reload(done func()) {
 	if s.loading {
+		s.again = append(s.again, done)
 		return
 	}
 	s.loading = true
@@ -143,11 +164,21 @@ func (s *sidebar) reload(done func()) {
 		s.loading = false
 		if err != nil {
 			s.u.setStatus("Cannot read %s: %v", s.u.store.Path(), err)
-			return
+		} else {
+			s.setPoints(points)
+			if done != nil {
+				done()
+			}
 		}
-		s.setPoints(points)
-		if done != nil {
-			done()
+		if again := s.again; len(again) > 0 {
+			s.again = nil
+			s.reload(func() {
+				for _, f := range again {
+					if f != nil {
+						f()
+					}
+				}
+			})
 		}
 	})
 }
