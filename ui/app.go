@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
 	"sync"
 	"time"
 
@@ -21,6 +22,7 @@ import (
 	"github.com/regtracker/regtracker/core"
 	"github.com/regtracker/regtracker/core/analysis"
 	"github.com/regtracker/regtracker/core/credentials"
+	"github.com/regtracker/regtracker/core/follow"
 	"github.com/regtracker/regtracker/core/monitor"
 	"github.com/regtracker/regtracker/core/store"
 )
@@ -64,6 +66,12 @@ type Options struct {
 	// WatchEvery is how often the window asks whether the store changed
 	// (DefaultWatchEvery when 0; negative: never).
 	WatchEvery time.Duration
+	// Jobs are the remembered Jenkins jobs, shared with the command line (when nil, a
+	// list in a new temporary directory, forgotten at exit: for tests); the followed ones
+	// are fetched in the background, every FollowEvery when positive, else every job's
+	// own interval.
+	Jobs        *follow.List
+	FollowEvery time.Duration
 }
 
 // App is the main window. Its fields are touched on the UI goroutine only.
@@ -76,14 +84,15 @@ type App struct {
 	stop  context.CancelFunc
 	bg    sync.WaitGroup // background reads in flight
 
-	sidebar *sidebar
-	tasks   *tasks
-	sampler *monitor.Sampler
-	content *fyne.Container // the page on the right
-	status  *widget.Label
-	page    fyne.CanvasObject
-	welcome bool            // the page is the welcome page
-	current *core.ModuleRef // the module of the page shown, the wizard's default
+	sidebar  *sidebar
+	tasks    *tasks
+	follower *follow.Follower
+	sampler  *monitor.Sampler
+	content  *fyne.Container // the page on the right
+	status   *widget.Label
+	page     fyne.CanvasObject
+	welcome  bool            // the page is the welcome page
+	current  *core.ModuleRef // the module of the page shown, the wizard's default
 	// reloadPage reads the page shown again when the store changed (the module page);
 	// nil for pages that keep what they read.
 	reloadPage func()
@@ -93,6 +102,10 @@ type App struct {
 
 // New builds the main window on st. ctx ends the app's background work.
 func New(ctx context.Context, a fyne.App, st Store, opts Options) *App {
+	if opts.Jobs == nil {
+		dir, _ := os.MkdirTemp("", "regtracker-jobs-")
+		opts.Jobs = follow.Open(dir)
+	}
 	u := &App{fyne: a, store: st, opts: opts}
 	u.ctx, u.stop = context.WithCancel(ctx)
 	u.sampler = &monitor.Sampler{RSSLimit: opts.MemoryLimit}
@@ -142,6 +155,8 @@ func New(ctx context.Context, a fyne.App, st Store, opts Options) *App {
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { c.Focus(u.sidebar.search) })
 	u.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { u.Dropped(uris) })
 	u.win.SetCloseIntercept(u.closeRequested)
+	u.adoptMappings()
+	u.startFollowing()
 	switch {
 	case opts.WatchEvery == 0:
 		u.watch(DefaultWatchEvery)

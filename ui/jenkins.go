@@ -17,35 +17,53 @@ import (
 
 	"github.com/regtracker/regtracker/core"
 	"github.com/regtracker/regtracker/core/fetch"
+	"github.com/regtracker/regtracker/core/follow"
 	"github.com/regtracker/regtracker/core/format"
 	"github.com/regtracker/regtracker/core/importer"
 	"github.com/regtracker/regtracker/core/jenkins"
 )
 
-// mapping is a remembered Jenkins job and the module its builds go to. The servers and
-// mappings live in the app's preferences; tokens only in the credentials store.
-type mapping struct {
-	Server string `json:"server"`
-	User   string `json:"user"`
-	Job    string `json:"job"`
-	Into   string `json:"into"`
-	Glob   string `json:"glob"`
-}
+// The remembered Jenkins jobs live in a follow.List (Options.Jobs), the file the command
+// line uses too; tokens only in the credentials store.
 
+// prefMappings is where versions before the shared list kept the remembered jobs, in the
+// app's preferences; they move to the list at start (see adoptMappings).
 const prefMappings = "jenkins.mappings"
 
-func (u *App) mappings() []mapping {
-	var ms []mapping
-	json.Unmarshal([]byte(u.fyne.Preferences().String(prefMappings)), &ms)
-	return ms
+func (u *App) mappings() []follow.Job {
+	jobs, err := u.opts.Jobs.Jobs()
+	if err != nil && u.opts.Logger != nil {
+		u.opts.Logger.Warn("remembered Jenkins jobs unreadable", "error", err.Error())
+	}
+	return jobs
 }
 
-// remember keeps m, replacing the mapping of the same server and job.
-func (u *App) remember(m mapping) {
-	ms := slices.DeleteFunc(u.mappings(), func(o mapping) bool { return o.Server == m.Server && o.Job == m.Job })
-	ms = append(ms, m)
-	data, _ := json.Marshal(ms)
-	u.fyne.Preferences().SetString(prefMappings, string(data))
+// remember keeps j, followed, replacing the job of the same server and path (whose
+// follow switch and interval stay). Its builds are being fetched: the follower's first
+// fetch comes an interval later.
+func (u *App) remember(j follow.Job) {
+	j.Follow = true
+	if err := u.opts.Jobs.Remember(j); err != nil {
+		u.showError("Remembering "+j.Job, err)
+	}
+	u.follower.Postpone(j)
+	u.follower.Wake()
+}
+
+// adoptMappings moves the jobs remembered in the preferences by earlier versions into
+// the list, not followed (they were not before).
+func (u *App) adoptMappings() {
+	prefs := u.fyne.Preferences()
+	var old []follow.Job
+	if json.Unmarshal([]byte(prefs.String(prefMappings)), &old) != nil || len(old) == 0 {
+		return
+	}
+	for _, j := range old {
+		if err := u.opts.Jobs.Remember(j); err != nil {
+			return
+		}
+	}
+	prefs.RemoveValue(prefMappings)
 }
 
 // jenkinsClient connects to server as user with the token kept for them.
@@ -430,7 +448,7 @@ func (w *jenkinsWizard) importChosen() {
 	if err != nil {
 		return
 	}
-	m := mapping{Server: w.client.Server(), User: strings.TrimSpace(w.user.Text), Job: w.job, Into: into.String(), Glob: w.glob.Text}
+	m := follow.Job{Server: w.client.Server(), User: strings.TrimSpace(w.user.Text), Job: w.job, Into: into.String(), Glob: w.glob.Text}
 	w.u.remember(m)
 	w.dlg.Hide()
 	w.u.tasks.startFetch(w.client, fetch.Options{JenkinsJob: w.job, Into: into, Builds: chosen, Glob: m.Glob})
@@ -451,7 +469,7 @@ func (u *App) FetchNewBuilds() {
 
 // fetchMapping fetches the builds of one remembered Jenkins job newer than its module's
 // last job.
-func (u *App) fetchMapping(m mapping) {
+func (u *App) fetchMapping(m follow.Job) {
 	c, err := u.jenkinsClient(m.Server, m.User, "")
 	into, perr := core.ParseModuleRef(m.Into)
 	if err != nil || perr != nil {

@@ -67,7 +67,7 @@ func (u *App) openSettings() {
 	level.SetSelected(prefs.StringWithFallback(PrefLogLevel, "info"))
 	themeSel := widget.NewSelect([]string{"system", "light", "dark"}, nil)
 	themeSel.SetSelected(prefs.StringWithFallback(PrefTheme, "system"))
-	note := widget.NewLabel("A new database, cache directory or log level takes effect when regtracker starts again.")
+	note := widget.NewLabel("A new database, cache directory or log level takes effect when regtracker starts again; following a Jenkins job, at once.")
 	note.Wrapping = fyne.TextWrapWord
 	note.Importance = widget.LowImportance
 	form := widget.NewForm(
@@ -81,6 +81,7 @@ func (u *App) openSettings() {
 		widget.NewFormItem("Log level", level),
 		widget.NewFormItem("Theme", themeSel),
 		widget.NewFormItem("Jenkins tokens", widget.NewLabel("kept in "+u.credentialsWhere())),
+		widget.NewFormItem("Follow Jenkins jobs", u.followSettings()),
 	)
 	d := dialog.NewCustomConfirm("Settings", "Save", "Cancel", container.NewBorder(nil, note, nil, nil, form), func(ok bool) {
 		if !ok {

@@ -25,6 +25,8 @@ type tasks struct {
 	list   *fyne.Container
 	active map[*task]bool
 	wg     sync.WaitGroup
+	// following holds the rows of followed Jenkins jobs that fail (see followStatus).
+	following map[string]*task
 }
 
 type task struct {
@@ -40,7 +42,7 @@ type task struct {
 }
 
 func newTasks(u *App) *tasks {
-	t := &tasks{u: u, list: container.NewVBox(), active: map[*task]bool{}}
+	t := &tasks{u: u, list: container.NewVBox(), active: map[*task]bool{}, following: map[string]*task{}}
 	t.object = container.NewVBox()
 	return t
 }

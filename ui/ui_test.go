@@ -19,6 +19,7 @@ import (
 	"github.com/regtracker/regtracker/core/analysis"
 	"github.com/regtracker/regtracker/core/credentials"
 	"github.com/regtracker/regtracker/core/demo"
+	"github.com/regtracker/regtracker/core/follow"
 	"github.com/regtracker/regtracker/core/importer"
 	"github.com/regtracker/regtracker/core/jenkins/jenkinstest"
 	"github.com/regtracker/regtracker/core/junit/junitgen"
@@ -41,7 +42,7 @@ func openStore(t *testing.T) store.Store {
 func newApp(t *testing.T, st Store) *App {
 	t.Helper()
 	a := test.NewTempApp(t)
-	u := New(ctx, a, st, Options{})
+	u := New(ctx, a, st, Options{Jobs: follow.Open(t.TempDir())})
 	t.Cleanup(func() { u.Shutdown() })
 	return u
 }
@@ -437,7 +438,7 @@ func TestJenkinsWizardImportsAndFetchesNewBuilds(t *testing.T) {
 	creds := credentials.Open(filepath.Join(t.TempDir(), "config"))
 	creds.UseKeyring = false
 	a := test.NewTempApp(t)
-	u := New(ctx, a, st, Options{CacheDir: t.TempDir(), Credentials: creds})
+	u := New(ctx, a, st, Options{CacheDir: t.TempDir(), Credentials: creds, Jobs: follow.Open(t.TempDir())})
 	t.Cleanup(u.Shutdown)
 
 	w := onUI(func() *jenkinsWizard { return u.openJenkinsWizard() })
@@ -485,8 +486,8 @@ func TestJenkinsWizardImportsAndFetchesNewBuilds(t *testing.T) {
 	if tok, err := creds.Get(srv.BaseURL(), "ci"); err != nil || tok != token {
 		t.Errorf("kept token %q %v", tok, err)
 	}
-	if strings.Contains(a.Preferences().String(prefMappings), token) {
-		t.Error("the token is in the preferences")
+	if list, err := os.ReadFile(u.opts.Jobs.Path()); err != nil || strings.Contains(string(list), token) || !strings.Contains(string(list), `"team/vpn/nightly"`) {
+		t.Errorf("the remembered jobs: %s %v", list, err)
 	}
 
 	// A new build; Fetch new builds imports it alone.

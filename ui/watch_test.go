@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/regtracker/regtracker/core"
+	"github.com/regtracker/regtracker/core/follow"
 	"github.com/regtracker/regtracker/core/importer"
 	"github.com/regtracker/regtracker/core/store/sqlite"
 )
@@ -38,7 +39,7 @@ func TestWindowFollowsTheDatabase(t *testing.T) {
 	importXML(t, mine, "7.0/vpn/1", pass)
 
 	a := test.NewTempApp(t)
-	u := New(ctx, a, mine, Options{WatchEvery: 20 * time.Millisecond})
+	u := New(ctx, a, mine, Options{WatchEvery: 20 * time.Millisecond, Jobs: follow.Open(t.TempDir())})
 	t.Cleanup(u.Shutdown)
 	uiDo(u.Reload)
 	waitFor(t, "the first job", func() bool { _, ok := u.sidebar.points["j:7.0/vpn/1"]; return ok })

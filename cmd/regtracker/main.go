@@ -20,6 +20,7 @@ import (
 
 	"github.com/regtracker/regtracker/core/applog"
 	"github.com/regtracker/regtracker/core/credentials"
+	"github.com/regtracker/regtracker/core/follow"
 	"github.com/regtracker/regtracker/core/jenkins"
 	"github.com/regtracker/regtracker/core/store"
 	"github.com/regtracker/regtracker/core/store/backend"
@@ -102,7 +103,8 @@ func main() {
 	logger.Info("app started", "database", *dbPath, "version", a.Metadata().Version)
 
 	u := ui.New(ctx, a, st, ui.Options{NativeDialogs: *nativeDialogs, Logger: logger, LogPath: logPath,
-		CacheDir: cacheDir, CacheLimit: cacheLimit, MemoryLimit: *memoryLimit << 20, Credentials: credentials.Open(credDir)})
+		CacheDir: cacheDir, CacheLimit: cacheLimit, MemoryLimit: *memoryLimit << 20, Credentials: credentials.Open(credDir),
+		Jobs: follow.Open(credDir)})
 	go func() {
 		<-ctx.Done()
 		// A signal: roll the imports back and quit, even if a native dialog blocks.

@@ -22,6 +22,7 @@ import (
 	"github.com/regtracker/regtracker/core"
 	"github.com/regtracker/regtracker/core/credentials"
 	"github.com/regtracker/regtracker/core/demo"
+	"github.com/regtracker/regtracker/core/follow"
 	"github.com/regtracker/regtracker/core/jenkins"
 	"github.com/regtracker/regtracker/core/jenkins/jenkinstest"
 	"github.com/regtracker/regtracker/core/junit/junitgen"
@@ -54,7 +55,7 @@ func main() {
 	creds := credentials.Open(filepath.Join(tmp, "config"))
 	creds.UseKeyring = false
 	u := ui.New(ctx, a, st, ui.Options{LogPath: filepath.Join(tmp, "regtracker.log"), CacheDir: filepath.Join(tmp, "cache"),
-		CacheLimit: jenkins.DefaultCacheLimit, MemoryLimit: 1 << 30, Credentials: creds})
+		CacheLimit: jenkins.DefaultCacheLimit, MemoryLimit: 1 << 30, Credentials: creds, Jobs: follow.Open(filepath.Join(tmp, "config"))})
 	go func() {
 		defer fyne.Do(a.Quit)
 		if err := script(ctx, u, st, creds, tmp, *out); err != nil {

@@ -20,14 +20,6 @@ var ctx = context.Background()
 
 const token = "tok-5e4d3c2b1a"
 
-func report(failing bool) map[string][]byte {
-	second := `<testcase classname="c" name="b"/>`
-	if failing {
-		second = `<testcase classname="c" name="b"><failure message="boom"/></testcase>`
-	}
-	return map[string][]byte{"TEST-a.xml": []byte(`<testsuite name="s"><testcase classname="c" name="a"/>` + second + `</testsuite>`)}
-}
-
 // world is a Jenkins stand-in with job team/vpn, a database, and the deps to fetch.
 type world struct {
 	srv  *jenkinstest.Server
@@ -94,7 +86,7 @@ func TestListRemembersAndKeepsTheSwitch(t *testing.T) {
 // third imports nothing.
 func TestRoundImportsNewBuildsOnly(t *testing.T) {
 	w := newWorld(t)
-	w.srv.AddBuild("team/vpn", &jenkinstest.Build{Number: 3, Result: "SUCCESS", Artifacts: report(false)})
+	w.srv.AddBuild("team/vpn", &jenkinstest.Build{Number: 3, Result: "SUCCESS", Artifacts: jenkinstest.TwoCases(false)})
 	w.srv.AddBuild("team/vpn", &jenkinstest.Build{Number: 4, Building: true})
 	unfollowed := Job{Server: w.srv.BaseURL(), Job: "team/other", Into: "7.0/other"}
 
@@ -103,8 +95,8 @@ func TestRoundImportsNewBuildsOnly(t *testing.T) {
 		len(out[0].Result.Skipped) != 1 || out[0].Result.Skipped[0].Reason != "still running" {
 		t.Fatalf("first round: %+v", out)
 	}
-	w.srv.SetBuild("team/vpn", &jenkinstest.Build{Number: 4, Result: "UNSTABLE", Artifacts: report(true)})
-	w.srv.AddBuild("team/vpn", &jenkinstest.Build{Number: 5, Result: "SUCCESS", Artifacts: report(false)})
+	w.srv.SetBuild("team/vpn", &jenkinstest.Build{Number: 4, Result: "UNSTABLE", Artifacts: jenkinstest.TwoCases(true)})
+	w.srv.AddBuild("team/vpn", &jenkinstest.Build{Number: 5, Result: "SUCCESS", Artifacts: jenkinstest.TwoCases(false)})
 	out = Round(ctx, w.deps, []Job{w.job})
 	var got []int64
 	for _, j := range out[0].Result.Imported {
@@ -125,7 +117,7 @@ func TestRoundImportsNewBuildsOnly(t *testing.T) {
 // with the reason, and no token in it.
 func TestRoundReportsWhyAJobIsUnreachable(t *testing.T) {
 	w := newWorld(t)
-	w.srv.AddBuild("team/vpn", &jenkinstest.Build{Number: 3, Result: "SUCCESS", Artifacts: report(false)})
+	w.srv.AddBuild("team/vpn", &jenkinstest.Build{Number: 3, Result: "SUCCESS", Artifacts: jenkinstest.TwoCases(false)})
 	wrong := w.deps
 	wrong.Token = func(string, string) (string, error) { return "not-" + token, nil }
 	o := Fetch(ctx, wrong, w.job)
@@ -165,7 +157,7 @@ func TestBackoff(t *testing.T) {
 // waits twice as long after each failure; a job whose switch goes off is dropped.
 func TestFollowerFetchesWhenDueAndBacksOff(t *testing.T) {
 	w := newWorld(t)
-	w.srv.AddBuild("team/vpn", &jenkinstest.Build{Number: 1, Result: "SUCCESS", Artifacts: report(false)})
+	w.srv.AddBuild("team/vpn", &jenkinstest.Build{Number: 1, Result: "SUCCESS", Artifacts: jenkinstest.TwoCases(false)})
 	other := jenkinstest.New("ci", "another token")
 	defer other.Close()
 	refused := Job{Server: other.BaseURL(), User: "ci", Job: "team/dns", Into: "7.0/dns", Follow: true}

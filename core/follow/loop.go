@@ -66,6 +66,20 @@ func (f *Follower) Wake() {
 	}
 }
 
+// Postpone makes j's next fetch one interval from now: its builds were just fetched
+// another way (the app's wizard), and fetching them again at once would race with it.
+func (f *Follower) Postpone(j Job) {
+	f.init()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	st := f.state[key(j)]
+	if st == nil {
+		st = &Status{Job: j}
+		f.state[key(j)] = st
+	}
+	st.Next = f.Now().Add(f.interval(j))
+}
+
 // Statuses returns the status of every followed job, in the list's order.
 func (f *Follower) Statuses() []Status {
 	f.init()

@@ -14,14 +14,6 @@ import (
 	"github.com/regtracker/regtracker/core/jenkins/jenkinstest"
 )
 
-func jenkinsReport(failing bool) map[string][]byte {
-	second := `<testcase classname="c" name="b"/>`
-	if failing {
-		second = `<testcase classname="c" name="b"><failure message="boom"/></testcase>`
-	}
-	return map[string][]byte{"TEST-a.xml": []byte(`<testsuite name="s"><testcase classname="c" name="a"/>` + second + `</testsuite>`)}
-}
-
 // TestFollowCommand: `jenkins --latest` remembers the job (its token in the secret
 // store, not in the list); `follow --once` then imports exactly the new build and leaves
 // the running one, a second round imports nothing, and a wrong token or a vanished job
@@ -33,7 +25,7 @@ func testFollowCommand(t *testing.T, db string) {
 	const token = "tok-0a1b2c3d4e5f"
 	srv := jenkinstest.New("ci", token)
 	defer srv.Close()
-	srv.AddBuild("team/vpn", &jenkinstest.Build{Number: 14, Result: "SUCCESS", Artifacts: jenkinsReport(false)})
+	srv.AddBuild("team/vpn", &jenkinstest.Build{Number: 14, Result: "SUCCESS", Artifacts: jenkinstest.TwoCases(false)})
 	cache := filepath.Join(t.TempDir(), "cache")
 	t.Setenv(jenkins.TokenEnv, token)
 	if code, out, errOut := run(t, "jenkins", "--db", db, "--url", srv.BaseURL(), "--jenkins-job", "team/vpn", "--into", "7.0/vpn",
@@ -46,7 +38,7 @@ func testFollowCommand(t *testing.T, db string) {
 		t.Errorf("the remembered jobs: %s", list)
 	}
 
-	srv.AddBuild("team/vpn", &jenkinstest.Build{Number: 15, Result: "UNSTABLE", Artifacts: jenkinsReport(true)})
+	srv.AddBuild("team/vpn", &jenkinstest.Build{Number: 15, Result: "UNSTABLE", Artifacts: jenkinstest.TwoCases(true)})
 	srv.AddBuild("team/vpn", &jenkinstest.Build{Number: 16, Building: true})
 	code, out, errOut := run(t, "follow", "--db", db, "--once", "--json", "--cache-dir", cache)
 	var res struct {
@@ -82,12 +74,12 @@ func testFollowCommand(t *testing.T, db string) {
 		t.Errorf("jobs after two rounds: %s", jobs)
 	}
 
-	srv.Token = "rotated"
+	srv.SetToken("rotated")
 	code, out, errOut = run(t, "follow", "--db", db, "--once", "--cache-dir", cache)
 	if code != ExitError || !strings.Contains(out, "not reached") || !strings.Contains(out, "401") || strings.Contains(out+errOut, token) {
 		t.Errorf("a wrong token: %d %q %q", code, out, errOut)
 	}
-	srv.Token = token
+	srv.SetToken(token)
 	srv.RemoveJob("team/vpn")
 	code, out, errOut = run(t, "follow", "--db", db, "--once", "--json", "--cache-dir", cache)
 	if code != ExitError || !strings.Contains(out, "404") || !strings.Contains(out, `"ok": false`) || strings.Contains(out+errOut, token) {
@@ -103,7 +95,7 @@ func TestFollowLoopObeysSignals(t *testing.T) {
 	t.Setenv("XDG_CONFIG_HOME", config)
 	srv := jenkinstest.New("ci", token)
 	defer srv.Close()
-	srv.AddBuild("team/vpn", &jenkinstest.Build{Number: 1, Result: "SUCCESS", Artifacts: jenkinsReport(false)})
+	srv.AddBuild("team/vpn", &jenkinstest.Build{Number: 1, Result: "SUCCESS", Artifacts: jenkinstest.TwoCases(false)})
 	db := filepath.Join(t.TempDir(), "t.db")
 	t.Setenv(jenkins.TokenEnv, token)
 	if code, _, errOut := run(t, "jenkins", "--db", db, "--url", srv.BaseURL(), "--jenkins-job", "team/vpn", "--into", "7.0/vpn", "--user", "ci"); code != ExitOK {
@@ -129,7 +121,7 @@ func TestFollowLoopObeysSignals(t *testing.T) {
 		}
 	}
 	waitOutput("no new build") // the first round
-	srv.AddBuild("team/vpn", &jenkinstest.Build{Number: 2, Result: "UNSTABLE", Artifacts: jenkinsReport(true)})
+	srv.AddBuild("team/vpn", &jenkinstest.Build{Number: 2, Result: "UNSTABLE", Artifacts: jenkinstest.TwoCases(true)})
 	waitOutput("imported build 2 as 7.0/vpn/2: 2 tests (1 failed, 0 errors)")
 	sent := time.Now()
 	cmd.Process.Signal(syscall.SIGTERM)

@@ -42,6 +42,16 @@ type Build struct {
 	Freestyle bool
 }
 
+// TwoCases is the archived artifacts of a build with one JUnit report, TEST-a.xml: the
+// tests vpn.T::a, which passes, and vpn.T::b, which passes, or fails when failing.
+func TwoCases(failing bool) map[string][]byte {
+	b := `<testcase classname="vpn.T" name="b"/>`
+	if failing {
+		b = `<testcase classname="vpn.T" name="b"><failure message="boom"/></testcase>`
+	}
+	return map[string][]byte{"TEST-a.xml": []byte(`<testsuite name="s"><testcase classname="vpn.T" name="a"/>` + b + `</testsuite>`)}
+}
+
 // Change is one commit of a build's change set.
 type Change struct {
 	ID, Author, Message string
@@ -108,6 +118,13 @@ func (s *Server) SetBuild(job string, b *Build) {
 	s.jobs[job] = append(s.jobs[job], b)
 }
 
+// SetToken makes the stand-in accept token instead (a token rotated on the server).
+func (s *Server) SetToken(token string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.Token = token
+}
+
 // RemoveJob makes job vanish: its URLs answer 404.
 func (s *Server) RemoveJob(job string) {
 	s.mu.Lock()
@@ -126,9 +143,9 @@ var buildPath = regexp.MustCompile(`^(\d+|lastCompletedBuild|lastBuild)/(api/jso
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	user, token, _ := r.BasicAuth()
-	ok := user == s.User && token == s.Token
 	rest, inPrefix := strings.CutPrefix(r.URL.EscapedPath(), s.Prefix)
 	s.mu.Lock()
+	ok := user == s.User && token == s.Token
 	s.requests = append(s.requests, Request{Path: rest, Query: r.URL.RawQuery, User: user, OK: ok})
 	fail := s.failNext > 0
 	if fail {
