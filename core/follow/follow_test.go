@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -224,4 +225,59 @@ func TestFollowerFetchesWhenDueAndBacksOff(t *testing.T) {
 	if st := f.Statuses(); len(st) != 1 || st[0].Job.Job != "team/vpn" {
 		t.Errorf("statuses after the switch went off: %+v", st)
 	}
+}
+
+// TestFollowerMemoryStaysFlat: thousands of rounds against the stand-in (an hour of
+// rounds is 6 at the default interval; here one every 2 ms) leave the heap where the
+// first hundred left it, within 256 KiB.
+func TestFollowerMemoryStaysFlat(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs thousands of rounds")
+	}
+	w := newWorld(t)
+	w.srv.AddBuild("team/vpn", &jenkinstest.Build{Number: 1, Result: "SUCCESS", Artifacts: jenkinstest.TwoCases(false)})
+	w.srv.AddBuild("team/vpn", &jenkinstest.Build{Number: 2, Building: true})
+	var mu sync.Mutex
+	rounds := 0
+	var heapAt100 uint64
+	grew := make(chan uint64, 1)
+	f := &Follower{Deps: w.deps, Every: 2 * time.Millisecond,
+		Jobs: func() ([]Job, error) { return []Job{w.job}, nil },
+		Done: func(o Outcome, s Status) {
+			mu.Lock()
+			defer mu.Unlock()
+			if !o.OK() {
+				t.Errorf("round %d: %v", rounds, o.Problem())
+			}
+			rounds++
+			w.srv.ForgetRequests() // the stand-in's own record would grow
+			switch rounds {
+			case 100:
+				heapAt100 = heapAfterGC()
+			case 3000:
+				grew <- heapAfterGC()
+			}
+		}}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan error)
+	go func() { done <- f.Run(ctx) }()
+	var end uint64
+	select {
+	case end = <-grew:
+	case <-time.After(5 * time.Minute):
+		t.Fatalf("only %d rounds in 5 minutes", rounds)
+	}
+	cancel()
+	<-done
+	t.Logf("heap after round 100: %d KiB, after round 3000: %d KiB", heapAt100>>10, end>>10)
+	if end > heapAt100+256<<10 {
+		t.Errorf("the heap grew from %d KiB to %d KiB over 2,900 rounds", heapAt100>>10, end>>10)
+	}
+}
+
+func heapAfterGC() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
 }

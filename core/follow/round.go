@@ -67,6 +67,7 @@ func Fetch(ctx context.Context, d Deps, j Job) Outcome {
 		out.Err = err
 		return out
 	}
+	defer c.Close()
 	out.Result, out.Err = fetch.Fetch(ctx, c, d.Cache, d.Store, fetch.Options{JenkinsJob: j.Job, Into: into, NewOnly: true, Glob: j.Glob})
 	return out
 }

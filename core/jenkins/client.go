@@ -105,6 +105,10 @@ func New(cfg Config) (*Client, error) {
 	}, nil
 }
 
+// Close closes the client's idle connections; a client no longer used holds none then,
+// instead of keeping them open for IdleConnTimeout.
+func (c *Client) Close() { c.http.CloseIdleConnections() }
+
 // Server is the base URL, for messages and cache keys.
 func (c *Client) Server() string { return c.base.String() }
 

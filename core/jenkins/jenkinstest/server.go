@@ -132,6 +132,13 @@ func (s *Server) RemoveJob(job string) {
 	delete(s.jobs, job)
 }
 
+// ForgetRequests empties the record of requests (a long test keeps its memory flat).
+func (s *Server) ForgetRequests() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.requests = nil
+}
+
 // Requests returns the requests received so far.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
