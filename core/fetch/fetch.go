@@ -31,6 +31,10 @@ type Store interface {
 // for: the newest this many of them.
 const maxGapBuilds = 100
 
+// ErrNoReport is a build's failure when it has nothing to import (a build that stopped
+// before its tests, say).
+var ErrNoReport = errors.New("the build archived no report matching the artifact glob and has no JUnit test report")
+
 // DefaultGlob selects the artifacts imported when no glob is given.
 const DefaultGlob = "**/*.xml"
 
@@ -312,7 +316,7 @@ func (d *downloads) testReport() (importer.Source, error) {
 	}
 	s, err := d.c.DownloadTestReport(d.ctx, d.cache, d.job, d.number)
 	if jenkins.IsNotFound(err) {
-		return importer.Source{}, errors.New("the build archived no report matching the artifact glob and has no JUnit test report")
+		return importer.Source{}, ErrNoReport
 	}
 	if err != nil {
 		return importer.Source{}, err

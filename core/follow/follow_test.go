@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/regtracker/regtracker/core"
+	"github.com/regtracker/regtracker/core/fetch"
 	"github.com/regtracker/regtracker/core/jenkins"
 	"github.com/regtracker/regtracker/core/jenkins/jenkinstest"
 	"github.com/regtracker/regtracker/core/store/sqlite"
@@ -97,13 +98,15 @@ func TestRoundImportsNewBuildsOnly(t *testing.T) {
 		t.Fatalf("first round: %+v", out)
 	}
 	w.srv.SetBuild("team/vpn", &jenkinstest.Build{Number: 4, Result: "UNSTABLE", Artifacts: jenkinstest.TwoCases(true)})
-	w.srv.AddBuild("team/vpn", &jenkinstest.Build{Number: 5, Result: "SUCCESS", Artifacts: jenkinstest.TwoCases(false)})
+	w.srv.AddBuild("team/vpn", &jenkinstest.Build{Number: 5, Result: "FAILURE"}) // stopped before its tests: no report
+	w.srv.AddBuild("team/vpn", &jenkinstest.Build{Number: 6, Result: "SUCCESS", Artifacts: jenkinstest.TwoCases(false)})
 	out = Round(ctx, w.deps, []Job{w.job})
 	var got []int64
 	for _, j := range out[0].Result.Imported {
 		got = append(got, j.Number)
 	}
-	if !out[0].OK() || !reflect.DeepEqual(got, []int64{4, 5}) {
+	if !out[0].OK() || !reflect.DeepEqual(got, []int64{4, 6}) ||
+		!reflect.DeepEqual(out[0].Result.Skipped, []fetch.Skipped{{Number: 5, Reason: "no test report"}}) {
 		t.Fatalf("second round: %+v", out)
 	}
 	if j, err := w.db.Job(ctx, core.JobRef{ModuleRef: core.ModuleRef{Release: "7.0", Module: "vpn"}, Number: 4}); err != nil || j.Tests != 2 || j.Failed != 1 {

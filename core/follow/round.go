@@ -1,10 +1,12 @@
 package follow
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 
 	"github.com/regtracker/regtracker/core/fetch"
 	"github.com/regtracker/regtracker/core/jenkins"
@@ -69,6 +71,18 @@ func Fetch(ctx context.Context, d Deps, j Job) Outcome {
 	}
 	defer c.Close()
 	out.Result, out.Err = fetch.Fetch(ctx, c, d.Cache, d.Store, fetch.Options{JenkinsJob: j.Job, Into: into, NewOnly: true, Glob: j.Glob})
+	// A build with no report (one that stopped before its tests) is nothing to follow:
+	// skipped, so that it does not fail the job at every round.
+	failed := out.Result.Failed[:0]
+	for _, f := range out.Result.Failed {
+		if errors.Is(f.Err, fetch.ErrNoReport) {
+			out.Result.Skipped = append(out.Result.Skipped, fetch.Skipped{Number: f.Number, Reason: "no test report"})
+		} else {
+			failed = append(failed, f)
+		}
+	}
+	out.Result.Failed = failed
+	slices.SortFunc(out.Result.Skipped, func(a, b fetch.Skipped) int { return cmp.Compare(a.Number, b.Number) })
 	return out
 }
 
