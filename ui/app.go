@@ -93,6 +93,7 @@ type App struct {
 	page     fyne.CanvasObject
 	welcome  bool            // the page is the welcome page
 	current  *core.ModuleRef // the module of the page shown, the wizard's default
+	own      *ownJobs        // jobs this window imported: not marked new
 	// reloadPage reads the page shown again when the store changed (the module page);
 	// nil for pages that keep what they read.
 	reloadPage func()
@@ -106,7 +107,7 @@ func New(ctx context.Context, a fyne.App, st Store, opts Options) *App {
 		dir, _ := os.MkdirTemp("", "regtracker-jobs-")
 		opts.Jobs = follow.Open(dir)
 	}
-	u := &App{fyne: a, store: st, opts: opts}
+	u := &App{fyne: a, store: st, opts: opts, own: &ownJobs{}}
 	u.ctx, u.stop = context.WithCancel(ctx)
 	u.sampler = &monitor.Sampler{RSSLimit: opts.MemoryLimit}
 	go u.sampler.Run(u.ctx)

@@ -494,8 +494,10 @@ func (t *tasks) startFetch(c *jenkins.Client, opts fetch.Options) *task {
 	t.wg.Add(1)
 	go func() {
 		defer t.wg.Done()
+		defer t.u.own.begin(&opts.Into)()
 		res, err := fetch.Fetch(ctx, c, cache, t.u.store, opts)
 		for _, j := range res.Imported {
+			t.u.own.add(j.JobRef)
 			t.u.logRefresh(ctx, j.JobRef)
 		}
 		cancel()

@@ -71,9 +71,11 @@ func (t *tasks) start(ref core.JobRef, paths []string, replace bool) *task {
 	t.wg.Add(1)
 	go func() {
 		defer t.wg.Done()
+		defer t.u.own.begin(&ref.ModuleRef)()
 		job, err := importer.Import(ctx, t.u.store, paths, importer.Options{Job: ref, Replace: replace, Logger: t.u.opts.Logger,
 			Progress: func(p importer.Progress) { do(func() { tk.progress(p) }) }})
 		if err == nil {
+			t.u.own.add(job.JobRef)
 			t.u.logRefresh(ctx, job.JobRef)
 		}
 		cancel()

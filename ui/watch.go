@@ -2,10 +2,13 @@ package ui
 
 import (
 	"fmt"
+	"slices"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
 
+	"github.com/regtracker/regtracker/core"
 	"github.com/regtracker/regtracker/core/analysis"
 	"github.com/regtracker/regtracker/core/format"
 )
@@ -55,18 +58,86 @@ func (u *App) storeChanged() {
 	}
 }
 
-// arrived marks the jobs the sidebar did not have before as new and sends a desktop
-// notification for those with regressions against the job before them (known issues
-// left out, as in the counts).
+// ownJobs are the jobs this window imports itself (the wizard, a Jenkins fetch it was
+// asked for, the demo): they are not news. While such an import runs, its module (every
+// module, for the demo) is busy, as its jobs may commit before the import says which
+// they are. Used from the imports' goroutines.
+type ownJobs struct {
+	mu      sync.Mutex
+	jobs    map[string]bool
+	modules map[core.ModuleRef]int // imports running into each
+	all     int                    // imports running into any module
+}
+
+// begin marks an import into module (nil: any) as running; end undoes it.
+func (o *ownJobs) begin(module *core.ModuleRef) (end func()) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.modules == nil {
+		o.jobs, o.modules = map[string]bool{}, map[core.ModuleRef]int{}
+	}
+	if module == nil {
+		o.all++
+	} else {
+		o.modules[*module]++
+	}
+	return func() {
+		o.mu.Lock()
+		defer o.mu.Unlock()
+		if module == nil {
+			o.all--
+		} else if o.modules[*module]--; o.modules[*module] == 0 {
+			delete(o.modules, *module)
+		}
+	}
+}
+
+// add records a job this window imported.
+func (o *ownJobs) add(ref core.JobRef) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.jobs == nil {
+		o.jobs, o.modules = map[string]bool{}, map[core.ModuleRef]int{}
+	}
+	o.jobs[jobUID(ref)] = true
+}
+
+// mine says whether the window imported ref, or is importing into its module.
+func (o *ownJobs) mine(ref core.JobRef) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.jobs[jobUID(ref)] || o.all > 0 || o.modules[ref.ModuleRef] > 0
+}
+
+// maxNotes bounds the notifications of one change; more arrivals make one summary.
+const maxNotes = 3
+
+// arrived marks the jobs the sidebar did not have before, and that this window did not
+// import itself, as new, and sends a desktop notification for those with regressions
+// against the job before them (known issues left out, as in the counts): one each, or one
+// for all when many arrive at once (a copy, a first sync).
 func (u *App) arrived(before map[string]analysis.TrendPoint) {
+	var news, regressed []analysis.TrendPoint
 	for uid, p := range u.sidebar.points {
-		if _, ok := before[uid]; ok {
+		if _, ok := before[uid]; ok || u.own.mine(p.Job.JobRef) {
 			continue
 		}
 		u.sidebar.markNew(uid)
+		news = append(news, p)
 		if p.Regressions > 0 {
+			regressed = append(regressed, p)
+		}
+	}
+	slices.SortFunc(regressed, func(a, b analysis.TrendPoint) int { return b.Job.ImportedAt.Compare(a.Job.ImportedAt) })
+	switch {
+	case len(regressed) == 0:
+	case len(regressed) <= maxNotes:
+		for _, p := range regressed {
 			u.fyne.SendNotification(fyne.NewNotification("regtracker", regressionNote(p)))
 		}
+	default:
+		u.fyne.SendNotification(fyne.NewNotification("regtracker", fmt.Sprintf("%d new jobs, %d with regressions; the newest %s",
+			len(news), len(regressed), regressionNote(regressed[0]))))
 	}
 }
 

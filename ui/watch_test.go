@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/regtracker/regtracker/core"
+	"github.com/regtracker/regtracker/core/analysis"
 	"github.com/regtracker/regtracker/core/follow"
 	"github.com/regtracker/regtracker/core/importer"
 	"github.com/regtracker/regtracker/core/store/sqlite"
@@ -70,5 +72,42 @@ func TestWindowFollowsTheDatabase(t *testing.T) {
 	uiDo(func() { u.openJob(core.JobRef{ModuleRef: vpn, Number: 2}) })
 	if onUI(func() bool { return u.sidebar.fresh["j:7.0/vpn/2"] || !u.sidebar.fresh["j:7.0/vpn/3"] }) {
 		t.Error("opening job 2 must clear its mark only")
+	}
+
+	// An import of this window's own is not news.
+	report := filepath.Join(t.TempDir(), "r.xml")
+	os.WriteFile(report, []byte(pass), 0o644)
+	test.AssertNotificationSent(t, nil, func() {
+		uiDo(func() { u.Import(core.JobRef{ModuleRef: vpn, Number: 4}, []string{report}, false) })
+		waitFor(t, "job 4 in the sidebar", func() bool { _, ok := u.sidebar.points["j:7.0/vpn/4"]; return ok && u.tasks.running() == 0 })
+		time.Sleep(100 * time.Millisecond) // a few more polls
+	})
+	if onUI(func() bool { return u.sidebar.fresh["j:7.0/vpn/4"] }) {
+		t.Error("the window's own import is marked new")
+	}
+}
+
+// TestManyArrivalsMakeOneNotification: when more jobs with regressions arrive at once
+// than maxNotes (a copy, a first sync), one notification sums them up.
+func TestManyArrivalsMakeOneNotification(t *testing.T) {
+	u := newApp(t, openStore(t))
+	before := map[string]analysis.TrendPoint{}
+	now := map[string]analysis.TrendPoint{}
+	for n := int64(1); n <= 6; n++ {
+		ref := core.JobRef{ModuleRef: core.ModuleRef{Release: "7.0", Module: "vpn"}, Number: n}
+		p := analysis.TrendPoint{Job: core.Job{JobRef: ref, ImportedAt: time.Unix(n, 0)}}
+		if n%3 != 0 {
+			p.Regressions, p.Fixed = n, 1
+		}
+		now[jobUID(ref)] = p
+	}
+	test.AssertNotificationSent(t, fyne.NewNotification("regtracker", "6 new jobs, 4 with regressions; the newest 7.0/vpn/5: 5 regressions, 1 fixed"), func() {
+		uiDo(func() {
+			u.sidebar.points = now
+			u.arrived(before)
+		})
+	})
+	if n := onUI(func() int { return len(u.sidebar.fresh) }); n != 6 {
+		t.Errorf("%d jobs marked new", n)
 	}
 }

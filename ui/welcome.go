@@ -39,7 +39,9 @@ func (u *App) loadDemo(btn *widget.Button) {
 	u.content.Refresh()
 	var jobs int
 	u.background(func(ctx context.Context) error {
+		defer u.own.begin(nil)()
 		return demo.Fill(ctx, u.store, func(j core.Job) {
+			u.own.add(j.JobRef)
 			jobs++
 			ref := j.JobRef
 			do(func() { u.setStatus("Loading the demo history: %s", ref) })

@@ -55,7 +55,8 @@ func main() {
 	creds := credentials.Open(filepath.Join(tmp, "config"))
 	creds.UseKeyring = false
 	u := ui.New(ctx, a, st, ui.Options{LogPath: filepath.Join(tmp, "regtracker.log"), CacheDir: filepath.Join(tmp, "cache"),
-		CacheLimit: jenkins.DefaultCacheLimit, MemoryLimit: 1 << 30, Credentials: creds, Jobs: follow.Open(filepath.Join(tmp, "config"))})
+		CacheLimit: jenkins.DefaultCacheLimit, MemoryLimit: 1 << 30, Credentials: creds, Jobs: follow.Open(filepath.Join(tmp, "config")),
+		WatchEvery: -1}) // the script fills the database behind the window's back: no "new" marks in the pictures
 	go func() {
 		defer fyne.Do(a.Quit)
 		if err := script(ctx, u, st, creds, tmp, *out); err != nil {
