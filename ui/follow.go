@@ -25,7 +25,7 @@ func (u *App) startFollowing() {
 				return "", nil
 			}
 			return u.opts.Credentials.Get(server, user)
-		}},
+		}, Wait: func(j follow.Job, builds []int64) error { return u.opts.Jobs.SetWaiting(j.Server, j.Job, builds) }},
 		Jobs:  u.opts.Jobs.Jobs,
 		Every: u.opts.FollowEvery,
 		Done: func(o follow.Outcome, s follow.Status) {

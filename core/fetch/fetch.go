@@ -59,6 +59,12 @@ type Options struct {
 	Progress func(build int64, p importer.Progress)
 }
 
+// The reasons a build is skipped for.
+const (
+	StillRunning    = "still running"
+	AlreadyImported = "already imported"
+)
+
 // Skipped is a build not imported, and why.
 type Skipped struct {
 	Number int64
@@ -97,9 +103,9 @@ func Fetch(ctx context.Context, c *jenkins.Client, cache *jenkins.Cache, st Stor
 	for _, b := range builds {
 		switch {
 		case b.Building:
-			res.Skipped = append(res.Skipped, Skipped{b.Number, "still running"})
+			res.Skipped = append(res.Skipped, Skipped{b.Number, StillRunning})
 		case !opts.Replace && exists(ctx, st, opts.Into, b.Number):
-			res.Skipped = append(res.Skipped, Skipped{b.Number, "already imported"})
+			res.Skipped = append(res.Skipped, Skipped{b.Number, AlreadyImported})
 		default:
 			todo = append(todo, b)
 		}

@@ -117,6 +117,54 @@ func TestRoundImportsNewBuildsOnly(t *testing.T) {
 	}
 }
 
+// TestRoundComesBackForBuildsLeftRunning: a build still running when a newer one is
+// imported is asked for by number at the next round, once it has completed.
+func TestRoundComesBackForBuildsLeftRunning(t *testing.T) {
+	w := newWorld(t)
+	l := Open(t.TempDir())
+	l.Remember(w.job)
+	w.deps.Wait = func(j Job, builds []int64) error { return l.SetWaiting(j.Server, j.Job, builds) }
+	w.srv.AddBuild("team/vpn", &jenkinstest.Build{Number: 7, Building: true})
+	w.srv.AddBuild("team/vpn", &jenkinstest.Build{Number: 8, Result: "SUCCESS", Artifacts: jenkinstest.TwoCases(false)})
+	round := func() Outcome {
+		t.Helper()
+		jobs, _ := l.Jobs()
+		out := Round(ctx, w.deps, jobs)
+		if len(out) != 1 || !out[0].OK() {
+			t.Fatalf("round: %+v", out)
+		}
+		return out[0]
+	}
+	numbers := func(o Outcome) (imported, skipped []int64) {
+		for _, j := range o.Result.Imported {
+			imported = append(imported, j.Number)
+		}
+		for _, s := range o.Result.Skipped {
+			skipped = append(skipped, s.Number)
+		}
+		return
+	}
+	if imp, skip := numbers(round()); !reflect.DeepEqual(imp, []int64{8}) || !reflect.DeepEqual(skip, []int64{7}) {
+		t.Fatalf("first round: imported %v, skipped %v", imp, skip)
+	}
+	if jobs, _ := l.Jobs(); !reflect.DeepEqual(jobs[0].Waiting, []int64{7}) {
+		t.Fatalf("waiting %v", jobs[0].Waiting)
+	}
+	if imp, skip := numbers(round()); len(imp) != 0 || !reflect.DeepEqual(skip, []int64{7}) {
+		t.Errorf("still running: imported %v, skipped %v", imp, skip)
+	}
+	w.srv.SetBuild("team/vpn", &jenkinstest.Build{Number: 7, Result: "UNSTABLE", Artifacts: jenkinstest.TwoCases(true)})
+	if imp, _ := numbers(round()); !reflect.DeepEqual(imp, []int64{7}) {
+		t.Errorf("once completed: imported %v", imp)
+	}
+	if jobs, _ := l.Jobs(); len(jobs[0].Waiting) != 0 {
+		t.Errorf("still waiting for %v", jobs[0].Waiting)
+	}
+	if imp, skip := numbers(round()); len(imp)+len(skip) != 0 {
+		t.Errorf("a last round: imported %v, skipped %v", imp, skip)
+	}
+}
+
 // TestRoundReportsWhyAJobIsUnreachable: a wrong token and a vanished job fail the job
 // with the reason, and no token in it.
 func TestRoundReportsWhyAJobIsUnreachable(t *testing.T) {

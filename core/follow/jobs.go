@@ -32,6 +32,10 @@ type Job struct {
 	Insecure bool     `json:"insecure,omitempty"`
 	Follow   bool     `json:"follow,omitempty"`
 	Every    Interval `json:"every,omitempty"` // 0: DefaultEvery
+	// Waiting are builds that were still running at the last fetch while a newer one
+	// was imported: the next fetch asks for them by number, as "newer than the module's
+	// last job" no longer selects them.
+	Waiting []int64 `json:"waiting,omitempty"`
 }
 
 // Name says which job this is, for people: "team/vpn on https://ci.example.com".
@@ -107,11 +111,24 @@ func (l *List) read() ([]Job, error) {
 func (l *List) Remember(j Job) error {
 	return l.update(func(jobs []Job) []Job {
 		if i := slices.IndexFunc(jobs, j.same); i >= 0 {
-			j.Follow, j.Every = jobs[i].Follow, jobs[i].Every
+			j.Follow, j.Every, j.Waiting = jobs[i].Follow, jobs[i].Every, jobs[i].Waiting
 			jobs[i] = j
 			return jobs
 		}
 		return append(jobs, j)
+	})
+}
+
+// SetWaiting keeps the builds of the remembered job on server at path that the next
+// fetch asks for by number (see Job.Waiting).
+func (l *List) SetWaiting(server, path string, builds []int64) error {
+	return l.update(func(jobs []Job) []Job {
+		for i := range jobs {
+			if jobs[i].Server == server && jobs[i].Job == path {
+				jobs[i].Waiting = builds
+			}
+		}
+		return jobs
 	})
 }
 

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"slices"
 
+	"github.com/regtracker/regtracker/core"
 	"github.com/regtracker/regtracker/core/fetch"
 	"github.com/regtracker/regtracker/core/jenkins"
 )
@@ -19,6 +20,9 @@ type Deps struct {
 	// Token returns the API token kept for user on server; an error wrapping
 	// fs.ErrNotExist when none is kept (the job is then fetched anonymously).
 	Token func(server, user string) (string, error)
+	// Wait, if set, keeps a job's builds left running for its next fetch
+	// (List.SetWaiting); called when they differ from Job.Waiting.
+	Wait func(j Job, builds []int64) error
 }
 
 // Outcome is what one fetch of a followed job did.
@@ -71,6 +75,22 @@ func Fetch(ctx context.Context, d Deps, j Job) Outcome {
 	}
 	defer c.Close()
 	out.Result, out.Err = fetch.Fetch(ctx, c, d.Cache, d.Store, fetch.Options{JenkinsJob: j.Job, Into: into, NewOnly: true, Glob: j.Glob})
+	if out.Err != nil {
+		return out
+	}
+	if len(j.Waiting) > 0 {
+		// The builds left running last time; one that vanished is forgotten.
+		earlier, err := fetch.Fetch(ctx, c, d.Cache, d.Store, fetch.Options{JenkinsJob: j.Job, Into: into, Builds: j.Waiting, Glob: j.Glob})
+		if err == nil {
+			out.Result.Imported = append(out.Result.Imported, earlier.Imported...)
+			out.Result.Failed = append(out.Result.Failed, earlier.Failed...)
+			for _, s := range earlier.Skipped {
+				if s.Reason != fetch.AlreadyImported && !slices.ContainsFunc(out.Result.Skipped, func(o fetch.Skipped) bool { return o.Number == s.Number }) {
+					out.Result.Skipped = append(out.Result.Skipped, s)
+				}
+			}
+		}
+	}
 	// A build with no report (one that stopped before its tests) is nothing to follow:
 	// skipped, so that it does not fail the job at every round.
 	failed := out.Result.Failed[:0]
@@ -82,7 +102,23 @@ func Fetch(ctx context.Context, d Deps, j Job) Outcome {
 		}
 	}
 	out.Result.Failed = failed
+	slices.SortFunc(out.Result.Imported, func(a, b core.Job) int { return cmp.Compare(a.Number, b.Number) })
 	slices.SortFunc(out.Result.Skipped, func(a, b fetch.Skipped) int { return cmp.Compare(a.Number, b.Number) })
+
+	// Running builds below the newest imported one are asked for by number next time.
+	var newest int64
+	for _, imp := range out.Result.Imported {
+		newest = max(newest, imp.Number)
+	}
+	var waiting []int64
+	for _, s := range out.Result.Skipped {
+		if s.Reason == fetch.StillRunning && (s.Number < newest || slices.Contains(j.Waiting, s.Number)) {
+			waiting = append(waiting, s.Number)
+		}
+	}
+	if d.Wait != nil && !slices.Equal(waiting, j.Waiting) {
+		d.Wait(j, waiting)
+	}
 	return out
 }
 

@@ -106,6 +106,7 @@ func runFollow(ctx context.Context, e *env, args []string) error {
 	defer st.Close()
 	envToken := os.Getenv(jenkins.TokenEnv)
 	deps := follow.Deps{Store: st, Cache: cache,
+		Wait: func(j follow.Job, builds []int64) error { return list.SetWaiting(j.Server, j.Job, builds) },
 		Token: func(server, user string) (string, error) {
 			t, err := creds.Get(server, user)
 			if errors.Is(err, fs.ErrNotExist) && envToken != "" {
