@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 	"unicode/utf16"
@@ -174,6 +175,8 @@ type wine struct {
 	bin    string // wine64
 	prefix string
 	env    []string
+	// display, when the programs have one, says how its X server is.
+	display func() string
 }
 
 func newWine(t *testing.T) *wine {
@@ -205,6 +208,33 @@ func newWine(t *testing.T) *wine {
 	}
 	w.provideProcessPrng()
 	return w
+}
+
+// startDesktop opens a Wine desktop of the given size, a window of its own on w.env's
+// display, and makes it the one the prefix's programs open their windows in, as on a
+// Windows screen (without one, Wine under Xvfb, with no window manager, drew the app
+// offset and clipped). A program then started by wine64 itself opens its windows there,
+// and wine64's exit is the program's.
+func (w *wine) startDesktop(size string) {
+	const name = "regtracker-test"
+	for _, args := range [][]string{
+		{"reg", "add", `HKCU\Software\Wine\Explorer`, "/v", "Desktop", "/d", name, "/f"},
+		{"reg", "add", `HKCU\Software\Wine\Explorer\Desktops`, "/v", name, "/d", size, "/f"},
+	} {
+		if out, code := w.run(time.Minute, args...); code != 0 {
+			w.t.Fatalf("%v: exit %d: %s", args, code, out)
+		}
+	}
+	desktop := exec.Command(w.bin, "explorer", "/desktop="+name+","+size)
+	desktop.Env = w.env
+	if err := desktop.Start(); err != nil {
+		w.t.Fatal(err)
+	}
+	go desktop.Wait() // it ends with the prefix's server
+	const limit = 60 * time.Second
+	if _, ok := poll(limit, func() string { return xdotoolSearch("^" + name + " - Wine desktop$") }); !ok {
+		w.t.Fatalf("Wine showed no desktop within %v; %s", limit, w.display())
+	}
 }
 
 func lookFirst(names ...string) string {
@@ -365,8 +395,9 @@ func TestAppUnderWine(t *testing.T) {
 		}
 	}
 	w := newWine(t)
-	display := startXvfb(t)
+	display, xvfb := startXvfb(t)
 	w.env = append(w.env, "DISPLAY="+display)
+	w.display = xvfb
 	// Wine's own fonts lack ▲ and ▼, which Windows has (Arial, Segoe UI Symbol).
 	for _, font := range []string{"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"} {
 		if data, err := os.ReadFile(font); err == nil {
@@ -377,8 +408,14 @@ func TestAppUnderWine(t *testing.T) {
 	if out, code := w.run(2*time.Minute, filepath.Join(dir, "regtracker-cli.exe"), "demo", "--db", db); code != 0 {
 		t.Fatalf("demo: %s", out)
 	}
-	app := exec.Command(w.bin, "explorer", "/desktop=regtracker-test,1400x900", filepath.Join(dir, "regtracker.exe"), "--db", db)
-	app.Env = w.env
+	w.startDesktop("1400x900")
+	app := exec.Command(w.bin, filepath.Join(dir, "regtracker.exe"), "--db", db)
+	appOut, err := os.Create(filepath.Join(t.TempDir(), "app.out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer appOut.Close()
+	app.Env, app.Stdout, app.Stderr = w.env, appOut, appOut
 	if err := app.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -391,15 +428,52 @@ func TestAppUnderWine(t *testing.T) {
 			<-exited
 		}
 	}()
-
-	win := waitFor(t, 90*time.Second, func() string {
-		out, _ := exec.Command("xdotool", "search", "--name", "^regtracker$").Output()
-		return strings.TrimSpace(string(out))
-	})
-	win = strings.Fields(win)[0]
 	shot := filepath.Join(t.TempDir(), "regtracker-wine.png")
+	// giveUp says what the display, the app and its log showed when an awaited step did not
+	// come: a run that fails far away is read from its output alone.
+	giveUp := func(what string) {
+		t.Helper()
+		var names []string
+		ids, _ := exec.Command("xdotool", "search", "--name", ".").Output()
+		for _, id := range strings.Fields(string(ids)) {
+			name, _ := exec.Command("xdotool", "getwindowname", id).Output()
+			names = append(names, fmt.Sprintf("%q", strings.TrimSpace(string(name))))
+		}
+		saved := "no screenshot"
+		if exec.Command("import", "-display", display, "-window", "root", shot).Run() == nil {
+			saved = fmt.Sprintf("screenshot: %s, %d colors", shot, colors(t, shot))
+			if dst := os.Getenv(shotEnv); dst != "" {
+				data, _ := os.ReadFile(shot)
+				os.MkdirAll(filepath.Dir(dst), 0o755)
+				os.WriteFile(strings.TrimSuffix(dst, ".png")+"-failed.png", data, 0o644)
+			}
+		}
+		out, _ := os.ReadFile(appOut.Name())
+		log, _ := os.ReadFile(w.cDrive(`demo\regtracker.log`))
+		t.Fatalf("%s\nwindows: %s\n%s\n%s\nWine's output: %s\nthe app's log: %s", what, strings.Join(names, ", "), saved, xvfb(), out, log)
+	}
+	// wait polls f until it says something, the app exits, or the limit passes.
+	wait := func(limit time.Duration, what string, f func() string) string {
+		t.Helper()
+		s, ok := poll(limit, func() string {
+			select {
+			case err := <-exited:
+				quit = true
+				giveUp(fmt.Sprintf("the app exited (%v) before %s", err, what))
+			default:
+			}
+			return f()
+		})
+		if !ok {
+			giveUp(fmt.Sprintf("no %s after %v", what, limit))
+		}
+		return s
+	}
+
+	win := wait(120*time.Second, "window named regtracker", func() string { return xdotoolSearch("^regtracker$") })
+	win = strings.Fields(win)[0]
 	// The window is drawn when its sidebar lists the demo's jobs: many colors inside it.
-	waitFor(t, 60*time.Second, func() string {
+	wait(60*time.Second, "drawn window", func() string {
 		time.Sleep(time.Second)
 		if out, err := exec.Command("import", "-display", display, "-window", "root", shot).CombinedOutput(); err != nil {
 			t.Fatalf("import: %v: %s", err, out)
@@ -450,43 +524,76 @@ func TestAppUnderWine(t *testing.T) {
 	}
 }
 
-// startXvfb starts an X server on a free display and returns its name.
-func startXvfb(t *testing.T) string {
+// startXvfb starts an X server on a free display and returns its name, and a function
+// saying whether the server still runs and what it printed, for a failure's message.
+//
+// -noreset, and the read end of -displayfd's pipe kept open: when its last client
+// disconnected (an xdotool search before Wine had a window up), Xvfb reset and wrote its
+// display number again; with the pipe closed that write failed and Xvfb exited ("Cannot
+// write display number to fd 3"), so that the Wine desktop and the app never appeared.
+func startXvfb(t *testing.T) (string, func() string) {
 	t.Helper()
 	r, wr, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1400x900x24", "-nolisten", "tcp")
-	x.ExtraFiles = []*os.File{wr}
+	log, err := os.Create(filepath.Join(t.TempDir(), "xvfb.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := exec.Command("Xvfb", "-displayfd", "3", "-noreset", "-screen", "0", "1400x900x24", "-nolisten", "tcp")
+	x.ExtraFiles, x.Stdout, x.Stderr = []*os.File{wr}, log, log
 	if err := x.Start(); err != nil {
 		t.Fatal(err)
 	}
 	wr.Close()
-	t.Cleanup(func() { x.Process.Kill(); x.Wait() })
+	done := make(chan struct{})
+	var exitErr error
+	go func() { exitErr = x.Wait(); log.Close(); r.Close(); close(done) }()
+	state := func() string {
+		printed, _ := os.ReadFile(log.Name())
+		select {
+		case <-done:
+			return fmt.Sprintf("Xvfb exited (%v); it printed: %s", exitErr, printed)
+		default:
+			return fmt.Sprintf("Xvfb runs; it printed: %s", printed)
+		}
+	}
+	t.Cleanup(func() {
+		// SIGTERM, not SIGKILL: Xvfb then removes its lock file and socket.
+		x.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			x.Process.Kill()
+			<-done
+		}
+	})
 	buf := make([]byte, 16)
 	r.SetReadDeadline(time.Now().Add(30 * time.Second))
 	n, err := r.Read(buf)
-	r.Close()
 	if err != nil || n == 0 {
-		t.Fatalf("Xvfb did not say its display: %v", err)
+		t.Fatalf("Xvfb did not say its display: %v; %s", err, state())
 	}
 	display := ":" + strings.TrimSpace(string(buf[:n]))
 	t.Setenv("DISPLAY", display)
-	return display
+	return display, state
 }
 
-func waitFor(t *testing.T, limit time.Duration, f func() string) string {
-	t.Helper()
-	deadline := time.Now().Add(limit)
-	for time.Now().Before(deadline) {
+// poll calls f every quarter of a second until it says something or the limit passes.
+func poll(limit time.Duration, f func() string) (string, bool) {
+	for deadline := time.Now().Add(limit); time.Now().Before(deadline); time.Sleep(250 * time.Millisecond) {
 		if s := f(); s != "" {
-			return s
+			return s, true
 		}
-		time.Sleep(250 * time.Millisecond)
 	}
-	t.Fatalf("nothing after %v", limit)
-	return ""
+	return "", false
+}
+
+// xdotoolSearch returns the ids of the windows whose names match the pattern, if any.
+func xdotoolSearch(pattern string) string {
+	out, _ := exec.Command("xdotool", "search", "--name", pattern).Output()
+	return strings.TrimSpace(string(out))
 }
 
 // colors counts the distinct colors of a PNG, up to 1000.
