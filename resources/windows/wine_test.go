@@ -175,8 +175,6 @@ type wine struct {
 	bin    string // wine64
 	prefix string
 	env    []string
-	// display, when the programs have one, says how its X server is.
-	display func() string
 }
 
 func newWine(t *testing.T) *wine {
@@ -214,8 +212,9 @@ func newWine(t *testing.T) *wine {
 // display, and makes it the one the prefix's programs open their windows in, as on a
 // Windows screen (without one, Wine under Xvfb, with no window manager, drew the app
 // offset and clipped). A program then started by wine64 itself opens its windows there,
-// and wine64's exit is the program's.
-func (w *wine) startDesktop(size string) {
+// and wine64's exit is the program's. xserver says how the display's server is, for the
+// failure's message.
+func (w *wine) startDesktop(size string, xserver func() string) {
 	const name = "regtracker-test"
 	for _, args := range [][]string{
 		{"reg", "add", `HKCU\Software\Wine\Explorer`, "/v", "Desktop", "/d", name, "/f"},
@@ -233,7 +232,7 @@ func (w *wine) startDesktop(size string) {
 	go desktop.Wait() // it ends with the prefix's server
 	const limit = 60 * time.Second
 	if _, ok := poll(limit, func() string { return xdotoolSearch("^" + name + " - Wine desktop$") }); !ok {
-		w.t.Fatalf("Wine showed no desktop within %v; %s", limit, w.display())
+		w.t.Fatalf("Wine showed no desktop within %v; %s", limit, xserver())
 	}
 }
 
@@ -397,7 +396,6 @@ func TestAppUnderWine(t *testing.T) {
 	w := newWine(t)
 	display, xvfb := startXvfb(t)
 	w.env = append(w.env, "DISPLAY="+display)
-	w.display = xvfb
 	// Wine's own fonts lack ▲ and ▼, which Windows has (Arial, Segoe UI Symbol).
 	for _, font := range []string{"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"} {
 		if data, err := os.ReadFile(font); err == nil {
@@ -408,7 +406,7 @@ func TestAppUnderWine(t *testing.T) {
 	if out, code := w.run(2*time.Minute, filepath.Join(dir, "regtracker-cli.exe"), "demo", "--db", db); code != 0 {
 		t.Fatalf("demo: %s", out)
 	}
-	w.startDesktop("1400x900")
+	w.startDesktop("1400x900", xvfb)
 	app := exec.Command(w.bin, filepath.Join(dir, "regtracker.exe"), "--db", db)
 	appOut, err := os.Create(filepath.Join(t.TempDir(), "app.out"))
 	if err != nil {
@@ -429,19 +427,21 @@ func TestAppUnderWine(t *testing.T) {
 		}
 	}()
 	shot := filepath.Join(t.TempDir(), "regtracker-wine.png")
+	capture := func() ([]byte, error) {
+		return exec.Command("import", "-display", display, "-window", "root", shot).CombinedOutput()
+	}
 	// giveUp says what the display, the app and its log showed when an awaited step did not
 	// come: a run that fails far away is read from its output alone.
 	giveUp := func(what string) {
 		t.Helper()
 		var names []string
-		ids, _ := exec.Command("xdotool", "search", "--name", ".").Output()
-		for _, id := range strings.Fields(string(ids)) {
+		for _, id := range strings.Fields(xdotoolSearch(".")) {
 			name, _ := exec.Command("xdotool", "getwindowname", id).Output()
 			names = append(names, fmt.Sprintf("%q", strings.TrimSpace(string(name))))
 		}
 		saved := "no screenshot"
-		if exec.Command("import", "-display", display, "-window", "root", shot).Run() == nil {
-			saved = fmt.Sprintf("screenshot: %s, %d colors", shot, colors(t, shot))
+		if _, err := capture(); err == nil {
+			saved = fmt.Sprintf("screenshot: %s, %d red pixels", shot, red(t, shot))
 			if dst := os.Getenv(shotEnv); dst != "" {
 				data, _ := os.ReadFile(shot)
 				os.MkdirAll(filepath.Dir(dst), 0o755)
@@ -476,7 +476,7 @@ func TestAppUnderWine(t *testing.T) {
 	// counts (while it reads the database, nothing on the screen is red).
 	wait(60*time.Second, "drawn window", func() string {
 		time.Sleep(time.Second)
-		if out, err := exec.Command("import", "-display", display, "-window", "root", shot).CombinedOutput(); err != nil {
+		if out, err := capture(); err != nil {
 			t.Fatalf("import: %v: %s", err, out)
 		}
 		if red(t, shot) < 50 {
@@ -620,27 +620,4 @@ func red(t *testing.T, path string) int {
 		}
 	}
 	return n
-}
-
-// colors counts the distinct colors of a PNG, up to 1000.
-func colors(t *testing.T, path string) int {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	seen := map[[3]uint32]bool{}
-	b := img.Bounds()
-	for y := b.Min.Y; y < b.Max.Y && len(seen) < 1000; y += 3 {
-		for x := b.Min.X; x < b.Max.X; x += 3 {
-			r, g, bl, _ := img.At(x, y).RGBA()
-			seen[[3]uint32{r >> 8, g >> 8, bl >> 8}] = true
-		}
-	}
-	return len(seen)
 }
