@@ -230,3 +230,56 @@ func dataDir() (string, error) {
 	}
 	return filepath.Join(home, ".local", "share"), nil
 }
+
+// SplitError says that the database's write-ahead log or shared-memory file was removed
+// or replaced under this process while it had the database open: another process and
+// this one no longer share one log, so this process refuses to write (its commits would
+// be lost when it closes). It happens when something in the process other than SQLite
+// opened and closed the database file, which releases the process's locks on it.
+type SplitError struct {
+	Path    string // the database file
+	File    string // "write-ahead log" or "shared-memory file"
+	Removed bool   // removed, rather than replaced by another file
+}
+
+func (e *SplitError) Error() string {
+	how := "replaced"
+	if e.Removed {
+		how = "removed"
+	}
+	return fmt.Sprintf("the %s of %s was %s by another program while this one had it open: "+
+		"to keep what is committed, nothing more is written from here; close this program and start it again", e.File, e.Path, how)
+}
+
+// companions are the files SQLite keeps beside a database file.
+var companions = []string{"", "-wal", "-shm", "-journal"}
+
+// IsDatabaseFile reports whether path is the SQLite database file db or one of the files
+// SQLite keeps beside it (its write-ahead log, shared memory, rollback journal), by name
+// or as the same file reached another way. Nothing but SQLite may open those in a
+// process that has the database open: closing any descriptor of a file releases the
+// process's locks on it (DESIGN.md, "The database's files").
+func IsDatabaseFile(db, path string) bool {
+	if db == "" {
+		return false
+	}
+	db, errDB := filepath.Abs(db)
+	p, errP := filepath.Abs(path)
+	if errDB != nil || errP != nil {
+		return false
+	}
+	pInfo, errP := os.Stat(p)
+	for _, suffix := range companions {
+		name := db + suffix
+		if p == name {
+			return true
+		}
+		if errP != nil {
+			continue
+		}
+		if info, err := os.Stat(name); err == nil && os.SameFile(pInfo, info) {
+			return true
+		}
+	}
+	return false
+}

@@ -29,6 +29,10 @@ import (
 // busyTimeout is how long one statement waits for another process's write lock.
 const busyTimeout = 5 * time.Second
 
+// maxConns is how many connections the pool keeps open between uses (more may be
+// open at once: an analysis reads many jobs' states side by side).
+const maxConns = 16
+
 // pageSize is the page size of new databases.
 const pageSize = 16384
 
@@ -70,9 +74,26 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening %s: %w", path, err)
 	}
-	s := sqlstore.New(db, path, dialect{path: path})
+	// Connections are kept, not closed and opened again as the load changes: a
+	// connection closed while others hold locks leaves its descriptor of the file open
+	// in SQLite (closing it would release the process's locks) for a later connection.
+	// Either way the descriptors follow the most connections used at once, not the use.
+	db.SetMaxIdleConns(maxConns)
+	watch := &logWatch{path: path}
+	s := sqlstore.New(db, path, dialect{path: path, watch: watch})
 	if err := initialize(ctx, s, math.MaxInt); err != nil {
 		db.Close()
+		return nil, fmt.Errorf("opening %s: %w", path, err)
+	}
+	// A connection kept for the store's life, with the log open: while it is, no close
+	// of ours or another process's removes the log, so from here on the log's identity
+	// is the one the watch expects.
+	if err := s.Pin(ctx, "SELECT count(*) FROM sqlite_master"); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("opening %s: %w", path, err)
+	}
+	if err := watch.arm(); err != nil {
+		s.Close()
 		return nil, fmt.Errorf("opening %s: %w", path, err)
 	}
 	return s, nil
@@ -148,18 +169,36 @@ func compactAfterMigration(ctx context.Context, conn *sql.Conn) error {
 	return err
 }
 
-// dialect is SQLite's sqlstore.Versioned.
-type dialect struct{ path string }
+// dialect is SQLite's sqlstore.Versioned. watch, when set, guards the store against a
+// log split (see logWatch).
+type dialect struct {
+	path  string
+	watch *logWatch
+}
+
+// Split implements sqlstore.Guard.
+func (d dialect) Split() error { return d.watch.check() }
 
 // BeginWrite starts a write transaction at once (BEGIN IMMEDIATE), waiting for another
-// process's writer for as long as ctx allows.
-func (dialect) BeginWrite(ctx context.Context, conn *sql.Conn) error {
+// process's writer for as long as ctx allows. It refuses when the log was split (see
+// logWatch), before and once it holds the lock.
+func (d dialect) BeginWrite(ctx context.Context, conn *sql.Conn) error {
+	if err := d.watch.check(); err != nil {
+		return err
+	}
 	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", writerCacheKiB)); err != nil {
 		return describe(err)
 	}
 	for {
 		_, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE")
-		if err == nil || !isBusy(err) {
+		if err == nil {
+			if err := d.watch.check(); err != nil {
+				rollbackNow(conn)
+				return err
+			}
+			return nil
+		}
+		if !isBusy(err) {
 			return describe(err)
 		}
 		select {
@@ -184,14 +223,21 @@ func (dialect) SetSchemaVersion(ctx context.Context, conn *sql.Conn, v int) erro
 	return err
 }
 
-// IntegrityCheck runs SQLite's integrity_check and returns its findings.
-func (dialect) IntegrityCheck(ctx context.Context, db *sql.DB) ([]string, error) {
+// IntegrityCheck runs SQLite's integrity_check and returns its findings, after a log
+// split if there was one: this process's, or another process's that still holds a
+// removed log (a file can be sound while a process no longer shares its log).
+func (d dialect) IntegrityCheck(ctx context.Context, db *sql.DB) ([]string, error) {
+	var problems []string
+	if err := d.watch.check(); err != nil {
+		problems = append(problems, err.Error())
+	} else {
+		problems = append(problems, strandedLogs(d.path)...)
+	}
 	rows, err := db.QueryContext(ctx, "PRAGMA integrity_check")
 	if err != nil {
-		return nil, err
+		return problems, err
 	}
 	defer rows.Close()
-	var problems []string
 	for rows.Next() {
 		var line string
 		if err := rows.Scan(&line); err != nil {
@@ -204,15 +250,18 @@ func (dialect) IntegrityCheck(ctx context.Context, db *sql.DB) ([]string, error)
 	return problems, rows.Err()
 }
 
-// Describe reads the file's sizes and SQLite's page figures.
 // Version is SQLite's data_version, which changes on conn when another connection, of
 // this process or another, commits.
-func (dialect) Version(ctx context.Context, conn *sql.Conn) (string, error) {
+func (d dialect) Version(ctx context.Context, conn *sql.Conn) (string, error) {
+	if err := d.watch.check(); err != nil {
+		return "", err
+	}
 	var v int64
 	err := conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v)
 	return strconv.FormatInt(v, 10), err
 }
 
+// Describe reads the file's sizes and SQLite's page figures.
 func (d dialect) Describe(ctx context.Context, db *sql.DB, fi *store.FileInfo) error {
 	if st, err := os.Stat(d.path); err == nil {
 		fi.Bytes = st.Size()
@@ -230,6 +279,9 @@ func (d dialect) Describe(ctx context.Context, db *sql.DB, fi *store.FileInfo) e
 	}
 	return nil
 }
+
+// rollbackNow ends a transaction whatever state ctx is in.
+func rollbackNow(conn *sql.Conn) { conn.ExecContext(context.Background(), "ROLLBACK") }
 
 // retryBusy runs fn until it does not fail with SQLITE_BUSY, for up to busyTimeout.
 func retryBusy(ctx context.Context, fn func() error) error {

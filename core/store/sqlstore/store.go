@@ -39,6 +39,15 @@ type Dialect interface {
 	Version(ctx context.Context, conn *sql.Conn) (string, error)
 }
 
+// Guard is a Dialect that can tell when the process no longer shares the database's
+// log with the other processes using it (see store.SplitError). A split store writes
+// nothing and does not close its connections: closing them would let the database engine
+// checkpoint a log that is no longer the file's over newer pages, and remove the log the
+// other processes now use. The process's exit releases them.
+type Guard interface {
+	Split() error
+}
+
 var _ store.Store = (*Store)(nil)
 
 // Store is an open regtracker database; it implements store.Store. It is safe for
@@ -58,6 +67,8 @@ type Store struct {
 
 	versionMu   sync.Mutex
 	versionConn *sql.Conn // see Version
+
+	pinned *sql.Conn // see Pin
 }
 
 // New is the store of db, whose schema is up to date; path names it for people. The
@@ -73,8 +84,45 @@ func (s *Store) LimitCachedNames(n int) { s.maxCachedNames = n }
 // Path names the database: a file, or a server's URL without its password.
 func (s *Store) Path() string { return s.path }
 
-// Close closes the database.
+// Pin opens a connection that the store keeps until it closes, and reads query on it, so
+// that the database's files stay open in the process whatever the pool does (see Guard).
+func (s *Store) Pin(ctx context.Context, query string) error {
+	c, err := s.db.Conn(ctx)
+	if err != nil {
+		return describe(err)
+	}
+	rows, err := c.QueryContext(ctx, query)
+	if err == nil {
+		for rows.Next() {
+		}
+		err = rows.Close()
+	}
+	if err != nil {
+		c.Close()
+		return describe(err)
+	}
+	s.pinned = c
+	return nil
+}
+
+// Split is why the store refuses to write when its process no longer shares the
+// database's log with the others (see Guard); nil when all is well.
+func (s *Store) Split() error {
+	if g, ok := s.dialect.(Guard); ok {
+		return g.Split()
+	}
+	return nil
+}
+
+// Close closes the database; a split store leaves its connections to the process's exit
+// (see Guard).
 func (s *Store) Close() error {
+	if s.Split() != nil {
+		return nil
+	}
+	if s.pinned != nil {
+		s.pinned.Close()
+	}
 	s.versionMu.Lock()
 	if s.versionConn != nil {
 		s.versionConn.Close()
