@@ -100,7 +100,11 @@ type counters struct {
 // old results) and the error says which file and line failed.
 func Import(ctx context.Context, st Store, paths []string, opts Options) (core.Job, error) {
 	start := time.Now()
-	srcs, err := expand(paths)
+	var db string
+	if p, ok := st.(interface{ Path() string }); ok {
+		db = p.Path()
+	}
+	srcs, err := expand(paths, db)
 	if err != nil {
 		return core.Job{}, err
 	}

@@ -229,6 +229,23 @@ func TestBadInputLeavesDatabaseUnchanged(t *testing.T) {
 	}
 }
 
+// The database's own files dropped or named as reports are refused without being opened:
+// opening one in the store's process would release its locks (issue 25).
+func TestDatabaseFilesAreNotReports(t *testing.T) {
+	s := openStore(t)
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		path := s.Path() + suffix
+		_, err := importer.Import(ctx, s, []string{path}, importer.Options{Job: jobRef("7.0", "vpn", 1)})
+		if err == nil || !strings.Contains(err.Error(), "is regtracker's database") {
+			t.Errorf("%s: got %v", filepath.Base(path), err)
+		}
+	}
+	noJobs(t, s)
+	if split := s.(interface{ Split() error }).Split(); split != nil {
+		t.Error(split)
+	}
+}
+
 func TestCancelReturnsPromptlyAndLeavesNoTrace(t *testing.T) {
 	if testing.Short() {
 		t.Skip("imports a large generated report")

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/regtracker/regtracker/core"
+	"github.com/regtracker/regtracker/core/store"
 )
 
 // source is one report to decode: a file, a file inside a zip archive, possibly gzipped.
@@ -62,8 +63,10 @@ func isReportName(name string) bool {
 
 // expand turns the paths a user gave into sources: a directory means every *.xml and
 // *.xml.gz below it (in name order), a .zip every such entry, a .gz its content, any
-// other file itself.
-func expand(paths []string) ([]source, error) {
+// other file itself. The database db's own files are refused, unopened: opening one in
+// the process that has the database open would release its locks (see
+// store.IsDatabaseFile).
+func expand(paths []string, db string) ([]source, error) {
 	if len(paths) == 0 {
 		return nil, errors.New("no reports given")
 	}
@@ -72,6 +75,9 @@ func expand(paths []string) ([]source, error) {
 		fi, err := os.Stat(p)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", p, errors.Unwrap(err))
+		}
+		if store.IsDatabaseFile(db, p) {
+			return nil, fmt.Errorf("%s is regtracker's database (or a file SQLite keeps beside it), not a test report", p)
 		}
 		if !fi.IsDir() {
 			srcs, err := fileSources(p, fi.Size())
@@ -86,7 +92,7 @@ func expand(paths []string) ([]source, error) {
 			if err != nil {
 				return err
 			}
-			if e.IsDir() || !isReportName(e.Name()) {
+			if e.IsDir() || !isReportName(e.Name()) || store.IsDatabaseFile(db, q) {
 				return nil
 			}
 			info, err := e.Info()
