@@ -329,3 +329,10 @@ func (u *App) Shutdown() {
 	u.stop()
 	u.bg.Wait()
 }
+
+// logWarn logs a warning when the app has a log.
+func (u *App) logWarn(msg string, args ...any) {
+	if u.opts.Logger != nil {
+		u.opts.Logger.Warn(msg, args...)
+	}
+}

@@ -12,12 +12,12 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-	native "github.com/sqweek/dialog"
 
 	"github.com/regtracker/regtracker/core"
 	"github.com/regtracker/regtracker/core/analysis"
 	"github.com/regtracker/regtracker/core/assertdiff"
 	"github.com/regtracker/regtracker/core/report"
+	"github.com/regtracker/regtracker/ui/osdialog"
 )
 
 // Triage: recording a test (or its failure's signature) as a known issue, with an undo,
@@ -175,13 +175,12 @@ func (u *App) saveFile(title, suggested string, done func(path string)) {
 	}
 	if u.opts.NativeDialogs {
 		go func() {
-			path, err := safeNative(func() (string, error) {
-				return native.File().Title(title).SetStartFile(suggested).Save()
-			})
+			path, err := osdialog.Show(u.ctx, osdialog.Request{Kind: osdialog.Save, Title: title, StartFile: suggested})
 			do(func() {
 				switch {
-				case errors.Is(err, native.ErrCancelled):
+				case errors.Is(err, osdialog.ErrCancelled):
 				case err != nil:
+					u.logWarn("system file dialog failed, showing Fyne's", "error", err.Error())
 					u.fyneSave(suggested, done)
 				default:
 					done(path)

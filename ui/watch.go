@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -11,13 +12,15 @@ import (
 	"github.com/regtracker/regtracker/core"
 	"github.com/regtracker/regtracker/core/analysis"
 	"github.com/regtracker/regtracker/core/format"
+	"github.com/regtracker/regtracker/core/store"
 )
 
 // DefaultWatchEvery is how often the window asks the store whether anything changed.
 const DefaultWatchEvery = 1500 * time.Millisecond
 
 // watch asks the store for its version every interval while the app runs (one cheap
-// query: SQLite's data_version, a server's counters). When another process (the CLI,
+// query: SQLite's data_version, a server's counters). A store whose log was removed under
+// it (store.SplitError) is reported to the user once. When another process (the CLI,
 // CI, a second window) or this one commits, the sidebar and the module page shown read
 // the store again, keeping the page, its scroll position and its selection, and the
 // jobs that arrived are marked new and, with regressions, notified.
@@ -28,6 +31,7 @@ func (u *App) watch(interval time.Duration) {
 		last, _ := u.store.Version(u.ctx)
 		t := time.NewTicker(interval)
 		defer t.Stop()
+		told := false
 		for {
 			select {
 			case <-u.ctx.Done():
@@ -35,6 +39,15 @@ func (u *App) watch(interval time.Duration) {
 			case <-t.C:
 			}
 			v, err := u.store.Version(u.ctx)
+			var split *store.SplitError
+			if errors.As(err, &split) && !told {
+				// The store refuses to write from now on; the user must know why, once.
+				told = true
+				do(func() {
+					u.setStatus("The database's log was removed under this window: restart regtracker.")
+					u.showError("The database", split)
+				})
+			}
 			if err != nil || v == last {
 				continue
 			}

@@ -16,10 +16,11 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-	native "github.com/sqweek/dialog"
 
 	"github.com/regtracker/regtracker/core"
+	"github.com/regtracker/regtracker/core/format"
 	"github.com/regtracker/regtracker/core/importer"
+	"github.com/regtracker/regtracker/ui/osdialog"
 )
 
 // wizard is the import dialog: reports, then where they go, validated before it starts.
@@ -65,6 +66,26 @@ func (u *App) OpenReports(paths []string) {
 		abs = append(abs, p)
 	}
 	fyne.Do(func() { u.openWizard(abs) })
+}
+
+// HandedOver is a later launch of the app on the same database, which handed its
+// reports to this window instead of opening a second one (see core/instance): the window
+// comes to the front and says so, and the reports open in the import dialog. Safe to
+// call from any goroutine.
+func (u *App) HandedOver(paths []string) {
+	if u.opts.Logger != nil {
+		u.opts.Logger.Info("a later launch handed its reports to this window", "reports", len(paths))
+	}
+	fyne.Do(func() {
+		u.win.RequestFocus()
+		if len(paths) == 0 {
+			u.setStatus("regtracker was started again on this database: this window is the one that has it open.")
+			return
+		}
+		u.setStatus("regtracker was started again with %s %s: they open here, as this window has the database open.",
+			format.Count(int64(len(paths))), plural(int64(len(paths)), "report", "reports"))
+		u.openWizard(paths)
+	})
 }
 
 func (u *App) openWizard(paths []string) *wizard {
@@ -247,45 +268,34 @@ func (w *wizard) confirm() {
 	})
 }
 
-// pickFiles and pickFolder use the native dialogs when asked, in a goroutine (they
-// block), and Fyne's when the native ones fail or are off.
+// pickFiles and pickFolder use the system's dialogs when asked, in a child process
+// (see ui/osdialog) waited for in a goroutine, and Fyne's when those fail or are off.
 func (w *wizard) pickFiles() {
-	w.pick(func() (string, error) {
-		return native.File().Title("Import JUnit reports").Filter("JUnit reports", "xml", "gz", "zip").Load()
-	}, false)
+	w.pick(osdialog.Request{Kind: osdialog.Open, Title: "Import JUnit reports", Filter: "JUnit reports", Extensions: []string{"xml", "gz", "zip"}}, false)
 }
 
 func (w *wizard) pickFolder() {
-	w.pick(func() (string, error) { return native.Directory().Title("Import a folder of JUnit reports").Browse() }, true)
+	w.pick(osdialog.Request{Kind: osdialog.Folder, Title: "Import a folder of JUnit reports"}, true)
 }
 
-func (w *wizard) pick(nativePick func() (string, error), folder bool) {
+func (w *wizard) pick(req osdialog.Request, folder bool) {
 	if !w.u.opts.NativeDialogs {
 		w.fynePick(folder)
 		return
 	}
 	go func() {
-		path, err := safeNative(nativePick)
+		path, err := osdialog.Show(w.u.ctx, req)
 		do(func() {
 			switch {
-			case errors.Is(err, native.ErrCancelled):
+			case errors.Is(err, osdialog.ErrCancelled):
 			case err != nil:
+				w.u.logWarn("system file dialog failed, showing Fyne's", "error", err.Error())
 				w.fynePick(folder)
 			default:
 				w.addPaths([]string{path})
 			}
 		})
 	}()
-}
-
-// safeNative runs a native dialog, turning a crash of the toolkit into an error.
-func safeNative(pick func() (string, error)) (path string, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("native dialog failed: %v", r)
-		}
-	}()
-	return pick()
 }
 
 func (w *wizard) fynePick(folder bool) {

@@ -19,13 +19,13 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 	"unicode/utf16"
 
 	"github.com/regtracker/regtracker/cmd/regtracker-cli/cli"
 	"github.com/regtracker/regtracker/core/junit/junittest"
+	"github.com/regtracker/regtracker/ui/xvfbtest"
 )
 
 const (
@@ -231,7 +231,7 @@ func (w *wine) startDesktop(size string, xserver func() string) {
 	}
 	go desktop.Wait() // it ends with the prefix's server
 	const limit = 60 * time.Second
-	if _, ok := poll(limit, func() string { return xdotoolSearch("^" + name + " - Wine desktop$") }); !ok {
+	if _, ok := xvfbtest.Poll(limit, func() string { return xvfbtest.Search("^" + name + " - Wine desktop$") }); !ok {
 		w.t.Fatalf("Wine showed no desktop within %v; %s", limit, xserver())
 	}
 }
@@ -394,7 +394,7 @@ func TestAppUnderWine(t *testing.T) {
 		}
 	}
 	w := newWine(t)
-	display, xvfb := startXvfb(t)
+	display, xvfb := xvfbtest.Start(t)
 	w.env = append(w.env, "DISPLAY="+display)
 	// Wine's own fonts lack ▲ and ▼, which Windows has (Arial, Segoe UI Symbol).
 	for _, font := range []string{"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"} {
@@ -435,7 +435,7 @@ func TestAppUnderWine(t *testing.T) {
 	giveUp := func(what string) {
 		t.Helper()
 		var names []string
-		for _, id := range strings.Fields(xdotoolSearch(".")) {
+		for _, id := range strings.Fields(xvfbtest.Search(".")) {
 			name, _ := exec.Command("xdotool", "getwindowname", id).Output()
 			names = append(names, fmt.Sprintf("%q", strings.TrimSpace(string(name))))
 		}
@@ -455,7 +455,7 @@ func TestAppUnderWine(t *testing.T) {
 	// wait polls f until it says something, the app exits, or the limit passes.
 	wait := func(limit time.Duration, what string, f func() string) string {
 		t.Helper()
-		s, ok := poll(limit, func() string {
+		s, ok := xvfbtest.Poll(limit, func() string {
 			select {
 			case err := <-exited:
 				quit = true
@@ -470,7 +470,7 @@ func TestAppUnderWine(t *testing.T) {
 		return s
 	}
 
-	win := wait(120*time.Second, "window named regtracker", func() string { return xdotoolSearch("^regtracker$") })
+	win := wait(120*time.Second, "window named regtracker", func() string { return xvfbtest.Search("^regtracker$") })
 	win = strings.Fields(win)[0]
 	// The window is drawn when its sidebar lists the demo's jobs with their red regression
 	// counts (while it reads the database, nothing on the screen is red).
@@ -523,78 +523,6 @@ func TestAppUnderWine(t *testing.T) {
 	if !strings.Contains(string(log), `"app stopped"`) {
 		t.Errorf("no \"app stopped\" in the app's log: %s", log)
 	}
-}
-
-// startXvfb starts an X server on a free display and returns its name, and a function
-// saying whether the server still runs and what it printed, for a failure's message.
-//
-// -noreset, and the read end of -displayfd's pipe kept open: when its last client
-// disconnected (an xdotool search before Wine had a window up), Xvfb reset and wrote its
-// display number again; with the pipe closed that write failed and Xvfb exited ("Cannot
-// write display number to fd 3"), so that the Wine desktop and the app never appeared.
-func startXvfb(t *testing.T) (string, func() string) {
-	t.Helper()
-	r, wr, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	log, err := os.Create(filepath.Join(t.TempDir(), "xvfb.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	x := exec.Command("Xvfb", "-displayfd", "3", "-noreset", "-screen", "0", "1400x900x24", "-nolisten", "tcp")
-	x.ExtraFiles, x.Stdout, x.Stderr = []*os.File{wr}, log, log
-	if err := x.Start(); err != nil {
-		t.Fatal(err)
-	}
-	wr.Close()
-	done := make(chan struct{})
-	var exitErr error
-	go func() { exitErr = x.Wait(); log.Close(); r.Close(); close(done) }()
-	state := func() string {
-		printed, _ := os.ReadFile(log.Name())
-		select {
-		case <-done:
-			return fmt.Sprintf("Xvfb exited (%v); it printed: %s", exitErr, printed)
-		default:
-			return fmt.Sprintf("Xvfb runs; it printed: %s", printed)
-		}
-	}
-	t.Cleanup(func() {
-		// SIGTERM, not SIGKILL: Xvfb then removes its lock file and socket.
-		x.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			x.Process.Kill()
-			<-done
-		}
-	})
-	buf := make([]byte, 16)
-	r.SetReadDeadline(time.Now().Add(30 * time.Second))
-	n, err := r.Read(buf)
-	if err != nil || n == 0 {
-		t.Fatalf("Xvfb did not say its display: %v; %s", err, state())
-	}
-	display := ":" + strings.TrimSpace(string(buf[:n]))
-	t.Setenv("DISPLAY", display)
-	return display, state
-}
-
-// poll calls f every quarter of a second until it says something or the limit passes.
-func poll(limit time.Duration, f func() string) (string, bool) {
-	for deadline := time.Now().Add(limit); time.Now().Before(deadline); time.Sleep(250 * time.Millisecond) {
-		if s := f(); s != "" {
-			return s, true
-		}
-	}
-	return "", false
-}
-
-// xdotoolSearch returns the ids of the windows whose names match the pattern, if any.
-func xdotoolSearch(pattern string) string {
-	out, _ := exec.Command("xdotool", "search", "--name", pattern).Output()
-	return strings.TrimSpace(string(out))
 }
 
 // red counts the strongly red pixels of a PNG.
