@@ -6,6 +6,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -21,11 +22,13 @@ import (
 	"github.com/regtracker/regtracker/core/applog"
 	"github.com/regtracker/regtracker/core/credentials"
 	"github.com/regtracker/regtracker/core/follow"
+	"github.com/regtracker/regtracker/core/instance"
 	"github.com/regtracker/regtracker/core/jenkins"
 	"github.com/regtracker/regtracker/core/store"
 	"github.com/regtracker/regtracker/core/store/backend"
 	"github.com/regtracker/regtracker/resources"
 	"github.com/regtracker/regtracker/ui"
+	"github.com/regtracker/regtracker/ui/osdialog"
 )
 
 // version is set by the Makefile from FyneApp.toml (-ldflags -X main.version=...);
@@ -33,6 +36,8 @@ import (
 var version string
 
 func main() {
+	// The system's file dialogs run in a child process: this program started again.
+	osdialog.ServeIfChild()
 	dbPath := flag.String("db", "", "database file or postgres://user@host/db server (default: the one chosen in Settings, else the same as regtracker-cli's)")
 	nativeDialogs := flag.Bool("native-dialogs", true, "use the system's file dialogs")
 	memoryLimit := flag.Uint64("memory-warning-mb", 0, "warn when the app uses more memory than this (default: Settings, else 1024)")
@@ -81,6 +86,19 @@ func main() {
 		fatal(err)
 	}
 
+	// One window per database: a second launch hands its reports to the first.
+	var running *instance.Instance
+	if dir, err := instance.Dir(); err == nil {
+		running, err = instance.Claim(dir, *dbPath, flag.Args())
+		switch {
+		case errors.Is(err, instance.ErrHandedOver):
+			fmt.Fprintf(os.Stderr, "regtracker: already open on %s; %d report(s) handed to that window\n", *dbPath, flag.NArg())
+			return
+		case err != nil:
+			fmt.Fprintln(os.Stderr, "regtracker:", err)
+		}
+	}
+
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	st, err := backend.Open(ctx, *dbPath)
@@ -88,6 +106,12 @@ func main() {
 		fatal(err)
 	}
 	defer st.Close()
+	if !backend.IsServer(*dbPath) {
+		// Nothing in this process opens the database's files but SQLite (DESIGN.md).
+		if err := ui.KeepOutOfDatabaseFiles(*dbPath); err != nil {
+			fatal(err)
+		}
+	}
 	local, err := backend.LocalPath(*dbPath)
 	if err != nil {
 		fatal(err)
@@ -112,6 +136,10 @@ func main() {
 		u.Shutdown()
 		fyne.Do(a.Quit)
 	}()
+	if running != nil {
+		defer running.Close()
+		go running.Serve(func(m instance.Message) { u.HandedOver(m.Paths) })
+	}
 	u.Reload()
 	u.Window().Show()
 	if flag.NArg() > 0 {

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/regtracker/regtracker/ui/xvfbtest"
+)
+
+// The real app under Xvfb: a second launch on the same database hands its report to the
+// running window and exits at once, saying so, instead of opening a second window on
+// the file; the running window logs it (and opens the report in its import dialog).
+func TestSecondLaunchHandsItsReportsOver(t *testing.T) {
+	xvfbtest.Start(t)
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "regtracker")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("building the app: %v\n%s", err, out)
+	}
+	db := filepath.Join(dir, "data", "regtracker.db")
+	env := append(os.Environ(), "XDG_RUNTIME_DIR="+filepath.Join(dir, "run"), "XDG_CONFIG_HOME="+filepath.Join(dir, "config"),
+		"REGTRACKER_LOG_LEVEL=info")
+	first := exec.Command(bin, "--db", db, "--native-dialogs=false")
+	first.Env = env
+	var firstOut bytes.Buffer
+	first.Stdout, first.Stderr = &firstOut, &firstOut
+	if err := first.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		first.Process.Signal(os.Interrupt)
+		first.Wait()
+	}()
+	if _, ok := xvfbtest.Poll(60*time.Second, func() string { return xvfbtest.Search("^regtracker$") }); !ok {
+		t.Fatalf("the first window did not appear: %s", firstOut.String())
+	}
+
+	report := filepath.Join(dir, "other.xml")
+	os.WriteFile(report, []byte(`<testsuite name="s"><testcase classname="a" name="b"/></testsuite>`), 0o644)
+	second := exec.Command(bin, "--db", db, "other.xml")
+	second.Dir, second.Env = dir, env
+	start := time.Now()
+	out, err := second.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "1 report(s) handed to that window") {
+		t.Fatalf("second launch: %v\n%s", err, out)
+	}
+	if took := time.Since(start); took > 10*time.Second {
+		t.Errorf("the second launch took %v to hand over", took)
+	}
+	for _, id := range strings.Fields(xvfbtest.Search("^regtracker$")) {
+		pid, _ := exec.Command("xdotool", "getwindowpid", id).Output()
+		if p := strings.TrimSpace(string(pid)); p != "" && p != strconv.Itoa(first.Process.Pid) {
+			t.Errorf("window %s belongs to process %s, not to the first app (%d)", id, p, first.Process.Pid)
+		}
+	}
+	log := filepath.Join(filepath.Dir(db), "regtracker.log")
+	if _, ok := xvfbtest.Poll(10*time.Second, func() string {
+		b, _ := os.ReadFile(log)
+		if strings.Contains(string(b), "a later launch handed its reports") {
+			return "yes"
+		}
+		return ""
+	}); !ok {
+		b, _ := os.ReadFile(log)
+		t.Errorf("the running window did not log the hand-over: %s", b)
+	}
+}
