@@ -157,7 +157,7 @@ func runRegressions(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := f.open(ctx)
+	st, err := f.openExisting(ctx)
 	if err != nil {
 		return err
 	}
@@ -261,7 +261,7 @@ func runTrend(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := f.open(ctx)
+	st, err := f.openExisting(ctx)
 	if err != nil {
 		return err
 	}
@@ -330,7 +330,7 @@ func runHistory(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return usageError{err.Error()}
 	}
-	st, err := f.open(ctx)
+	st, err := f.openExisting(ctx)
 	if err != nil {
 		return err
 	}
@@ -393,7 +393,7 @@ func runFlaky(ctx context.Context, e *env, args []string) error {
 	if *last <= 0 {
 		return usagef("--last must be positive")
 	}
-	st, err := f.open(ctx)
+	st, err := f.openExisting(ctx)
 	if err != nil {
 		return err
 	}
@@ -440,7 +440,7 @@ func runGroups(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := f.open(ctx)
+	st, err := f.openExisting(ctx)
 	if err != nil {
 		return err
 	}
@@ -482,7 +482,7 @@ func runChanges(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := f.open(ctx)
+	st, err := f.openExisting(ctx)
 	if err != nil {
 		return err
 	}

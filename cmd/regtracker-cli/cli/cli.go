@@ -193,6 +193,21 @@ func (f *flags) open(ctx context.Context) (store.Store, error) {
 	return backend.Open(ctx, path)
 }
 
+// openExisting opens the database the flags name for a command that reads it: a file
+// that is not there is an error, not a new empty database.
+func (f *flags) openExisting(ctx context.Context) (store.Store, error) {
+	path, err := f.dbPath()
+	if err != nil {
+		return nil, err
+	}
+	if !backend.IsServer(path) {
+		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("no database at %s: import a report first, or check --db", path)
+		}
+	}
+	return backend.Open(ctx, path)
+}
+
 // isTerminal reports whether w is a terminal, where progress can redraw one line.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -154,6 +155,25 @@ func testExitCodes(t *testing.T, db string) {
 	json.Unmarshal([]byte(out), &jobs)
 	if code != ExitOK || len(jobs) != 1 {
 		t.Errorf("failed imports left jobs behind: %s", out)
+	}
+}
+
+// A reading command on a file that is not there says so and creates nothing, neither
+// the file nor its folder.
+func TestReadingCommandsNeedADatabase(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "no", "such", "folder", "regtracker.db")
+	for _, args := range [][]string{
+		{"jobs"}, {"regressions", "7.0/vpn/2"}, {"trend", "7.0/vpn"}, {"history", "7.0/vpn", "a::b"},
+		{"flaky", "7.0/vpn"}, {"groups", "7.0/vpn/2"}, {"changes", "7.0/vpn/2"}, {"slower", "7.0/vpn/2"},
+		{"known", "list"}, {"report", "7.0/vpn/2", "--format", "md"}, {"gate", "7.0/vpn/2"},
+	} {
+		code, _, errOut := run(t, append(args, "--db", missing)...)
+		if code != ExitError || !strings.Contains(errOut, "no database at "+missing) {
+			t.Errorf("%v: exit %d, %q", args, code, errOut)
+		}
+	}
+	if _, err := os.Stat(filepath.Dir(filepath.Dir(filepath.Dir(missing)))); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a reading command created the database's folder: %v", err)
 	}
 }
 

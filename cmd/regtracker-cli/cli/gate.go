@@ -31,7 +31,7 @@ func runGate(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := f.open(ctx)
+	st, err := f.openExisting(ctx)
 	if err != nil {
 		return err
 	}

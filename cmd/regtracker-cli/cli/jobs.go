@@ -156,7 +156,7 @@ func runJobs(ctx context.Context, e *env, args []string) error {
 		}
 		module = &m
 	}
-	st, err := f.open(ctx)
+	st, err := f.openExisting(ctx)
 	if err != nil {
 		return err
 	}

@@ -80,7 +80,7 @@ func runKnownAdd(ctx context.Context, e *env, args []string) error {
 	if err := k.Validate(); err != nil {
 		return usageError{err.Error()}
 	}
-	st, err := f.open(ctx)
+	st, err := f.openExisting(ctx)
 	if err != nil {
 		return err
 	}
@@ -113,7 +113,7 @@ func runKnownList(ctx context.Context, e *env, args []string) error {
 	default:
 		return usagef("want at most one module RELEASE/MODULE")
 	}
-	st, err := f.open(ctx)
+	st, err := f.openExisting(ctx)
 	if err != nil {
 		return err
 	}
@@ -157,7 +157,7 @@ func runKnownRemove(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return usagef("known issue ID %q: want a number (see known list)", s)
 	}
-	st, err := f.open(ctx)
+	st, err := f.openExisting(ctx)
 	if err != nil {
 		return err
 	}

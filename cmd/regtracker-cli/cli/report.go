@@ -27,7 +27,7 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := f.open(ctx)
+	st, err := f.openExisting(ctx)
 	if err != nil {
 		return err
 	}

@@ -45,7 +45,7 @@ func runSlower(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return usagef("--min-increase %v", err)
 	}
-	st, err := f.open(ctx)
+	st, err := f.openExisting(ctx)
 	if err != nil {
 		return err
 	}
