@@ -80,6 +80,41 @@ func testKnownIssuesAndGate(t *testing.T, db string) {
 	}
 }
 
+// The gate's pass rate in each accepted spelling, at its boundary, and the refusal of a
+// fraction (0.99 read as 0.99 percent passed a job with a 1% pass rate).
+func TestGatePassRateSpellings(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "r.db")
+	pytestRuns(t, db)
+	_, out, _ := run(t, "gate", "7.0/py/2", "--db", db)
+	if !strings.Contains(out, "pass rate 75.00%") {
+		t.Fatalf("the job's pass rate changed: %s", out)
+	}
+	for _, c := range []struct {
+		rate string
+		code int
+		msg  string
+	}{
+		{"75", ExitOK, "gate passed"},
+		{"75%", ExitOK, "gate passed"},
+		{"75.0", ExitOK, "gate passed"},
+		{"74.9%", ExitOK, "gate passed"},
+		{"75.01", ExitError, "pass rate 75.00%, below the 75.01% required"},
+		{"76%", ExitError, "below the 76.00% required"},
+		{" 99.5 % ", ExitError, "below the 99.50% required"},
+		{"0.5%", ExitOK, "gate passed"},
+		{"0", ExitOK, "gate passed"},
+		{"0.99", ExitUsage, `"0.99": the rate is in percent; did you mean 99%? (write 0.99% if you mean 0.99 percent)`},
+		{"0.755", ExitUsage, "did you mean 75.5%?"},
+		{"101", ExitUsage, "from 0 to 100"},
+		{"ninety", ExitUsage, "from 0 to 100"},
+	} {
+		code, out, errOut := run(t, "gate", "7.0/py/2", "--db", db, "--min-pass-rate", c.rate)
+		if code != c.code || !strings.Contains(out+errOut, c.msg) {
+			t.Errorf("--min-pass-rate %q: exit %d, %q %q; want %d and %q", c.rate, code, out, errOut, c.code, c.msg)
+		}
+	}
+}
+
 // pytestRuns imports pytest's two runs of the runner fixtures into db as 7.0/py/1 and 2.
 func pytestRuns(t *testing.T, db string) {
 	t.Helper()
