@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/regtracker/regtracker/core"
 	"github.com/regtracker/regtracker/core/analysis"
@@ -107,14 +108,38 @@ func knownText(k *core.KnownIssue) string {
 	return s
 }
 
-// mdCell escapes a table cell of Markdown.
+// mdCell is text from a report (a test's name, a message, a reason) as Markdown that
+// renders as that text and nothing else, in a table cell or a heading: line breaks become
+// spaces (a newline would end the table's row), HTML's & < > become entities (no tag or
+// entity from a report reaches a viewer), and every other ASCII punctuation character is
+// backslash-escaped, which CommonMark allows for all of them: no emphasis, code span,
+// link, image, autolink (https\://, www\.), strike-through or cell break (\|).
 func mdCell(s string) string {
-	return strings.NewReplacer("|", `\|`, "\n", " ", "\r", "").Replace(s)
+	var b strings.Builder
+	b.Grow(len(s) + len(s)/4)
+	for _, r := range strings.NewReplacer("\r\n", " ", "\r", " ", "\n", " ").Replace(s) {
+		switch {
+		case r == '&':
+			b.WriteString("&amp;")
+		case r == '<':
+			b.WriteString("&lt;")
+		case r == '>':
+			b.WriteString("&gt;")
+		case r < 0x80 && unicode.IsPunct(r) || r < 0x80 && unicode.IsSymbol(r):
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\t':
+			b.WriteByte(' ')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 func writeMarkdown(w io.Writer, r Report) error {
 	b := &strings.Builder{}
-	fmt.Fprintf(b, "# %s\n\n%s\n\n%s\n", r.Job.JobRef, r.summary(), r.against())
+	fmt.Fprintf(b, "# %s\n\n%s\n\n%s\n", mdCell(r.Job.JobRef.String()), mdCell(r.summary()), mdCell(r.against()))
 	for _, s := range r.sections() {
 		if len(s.Changes) == 0 {
 			continue
@@ -123,14 +148,14 @@ func writeMarkdown(w io.Writer, r Report) error {
 			s.Title, format.Count(int64(len(s.Changes))))
 		for _, ch := range s.Changes {
 			v, _ := assertdiff.Parse(ch.Message)
-			fmt.Fprintf(b, "| `%s` | %s | %s | %s | %s | %s |\n", mdCell(ch.Test.String()), change(ch), mdCell(format.FirstLine(ch.Message)),
+			fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s |\n", mdCell(ch.Test.String()), change(ch), mdCell(format.FirstLine(ch.Message)),
 				mdCell(v.Expected), mdCell(v.Actual), mdCell(knownText(ch.Known)))
 		}
 	}
 	if len(r.Groups) > 0 {
 		fmt.Fprintf(b, "\n## Failure groups (%s)\n\n| Failures | Signature | Example |\n|---:|---|---|\n", format.Count(int64(len(r.Groups))))
 		for _, g := range r.Groups {
-			fmt.Fprintf(b, "| %s | %s | `%s` |\n", format.Count(int64(g.Count)), mdCell(g.Signature), mdCell(g.Example.Test.String()))
+			fmt.Fprintf(b, "| %s | %s | %s |\n", format.Count(int64(g.Count)), mdCell(g.Signature), mdCell(g.Example.Test.String()))
 		}
 	}
 	fmt.Fprintf(b, "\n_Written by regtracker on %s._\n", r.Written.Format("2006-01-02 15:04"))
