@@ -31,6 +31,9 @@ import (
 	"github.com/regtracker/regtracker/ui/osdialog"
 )
 
+// appID is the app's identity for Fyne: its preferences and storage folder.
+const appID = "io.github.regtracker"
+
 // version is set by the Makefile from FyneApp.toml (-ldflags -X main.version=...);
 // packaged builds carry it in Fyne's own metadata.
 var version string
@@ -50,10 +53,17 @@ func main() {
 		fmt.Fprintln(os.Stderr, "regtracker: no display (DISPLAY and WAYLAND_DISPLAY are unset); without a screen use regtracker-cli, the same tool for the command line")
 		os.Exit(1)
 	}
-	if version != "" {
-		app.SetMetadata(fyne.AppMetadata{ID: "io.github.regtracker", Name: "regtracker", Version: version, Build: 1, Icon: resources.Icon})
+	// Fyne writes its preferences in place: a kill in between leaves the file cut short.
+	var prefsNote string
+	if path, err := ui.PreferencesPath(appID); err == nil {
+		if prefsNote, err = ui.RepairPreferences(path); err != nil {
+			fmt.Fprintln(os.Stderr, "regtracker: checking the preferences:", err)
+		}
 	}
-	a := app.NewWithID("io.github.regtracker")
+	if version != "" {
+		app.SetMetadata(fyne.AppMetadata{ID: appID, Name: "regtracker", Version: version, Build: 1, Icon: resources.Icon})
+	}
+	a := app.NewWithID(appID)
 	a.SetIcon(resources.Icon)
 	prefs := a.Preferences()
 	ui.ApplyTheme(a, prefs.StringWithFallback(ui.PrefTheme, "system"))
@@ -125,6 +135,9 @@ func main() {
 		defer logFile.Close()
 	}
 	logger.Info("app started", "database", *dbPath, "version", a.Metadata().Version)
+	if prefsNote != "" {
+		logger.Warn(prefsNote)
+	}
 
 	u := ui.New(ctx, a, st, ui.Options{NativeDialogs: *nativeDialogs, Logger: logger, LogPath: logPath,
 		CacheDir: cacheDir, CacheLimit: cacheLimit, MemoryLimit: *memoryLimit << 20, Credentials: credentials.Open(credDir),

@@ -7,13 +7,14 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/regtracker/regtracker/ui/xvfbtest"
 )
 
-// The real app under Xvfb: a second launch on the same database hands its report to the
+// The real app under Xvfb, started on an empty preferences file: a second launch on the same database hands its report to the
 // running window and exits at once, saying so, instead of opening a second window on
 // the file; the running window logs it (and opens the report in its import dialog).
 func TestSecondLaunchHandsItsReportsOver(t *testing.T) {
@@ -26,10 +27,14 @@ func TestSecondLaunchHandsItsReportsOver(t *testing.T) {
 	db := filepath.Join(dir, "data", "regtracker.db")
 	env := append(os.Environ(), "XDG_RUNTIME_DIR="+filepath.Join(dir, "run"), "XDG_CONFIG_HOME="+filepath.Join(dir, "config"),
 		"REGTRACKER_LOG_LEVEL=info")
+	// A preferences file left empty by a kill: the app starts without Fyne's load error.
+	prefs := filepath.Join(dir, "config", "fyne", appID, "preferences.json")
+	os.MkdirAll(filepath.Dir(prefs), 0o700)
+	os.WriteFile(prefs, nil, 0o600)
 	first := exec.Command(bin, "--db", db, "--native-dialogs=false")
 	first.Env = env
-	var firstOut bytes.Buffer
-	first.Stdout, first.Stderr = &firstOut, &firstOut
+	firstOut := &syncBuffer{}
+	first.Stdout, first.Stderr = firstOut, firstOut
 	if err := first.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -39,6 +44,10 @@ func TestSecondLaunchHandsItsReportsOver(t *testing.T) {
 	}()
 	if _, ok := xvfbtest.Poll(60*time.Second, func() string { return xvfbtest.Search("^regtracker$") }); !ok {
 		t.Fatalf("the first window did not appear: %s", firstOut.String())
+	}
+
+	if strings.Contains(firstOut.String(), "Preferences load error") {
+		t.Errorf("the app started with Fyne's preferences error: %s", firstOut.String())
 	}
 
 	report := filepath.Join(dir, "other.xml")
@@ -70,4 +79,22 @@ func TestSecondLaunchHandsItsReportsOver(t *testing.T) {
 		b, _ := os.ReadFile(log)
 		t.Errorf("the running window did not log the hand-over: %s", b)
 	}
+}
+
+// syncBuffer is a buffer a process writes into while the test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
