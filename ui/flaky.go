@@ -45,8 +45,9 @@ func newFlakyPage(u *App, m core.ModuleRef) *flakyPage {
 			box := o.(*fyne.Container)
 			box.Objects[0].(*widget.Label).SetText(f.Test.String())
 			box.Objects[1].(*widget.Label).SetText(fmt.Sprintf("%.2f", f.Score))
-			box.Objects[2].(*widget.Label).SetText(fmt.Sprintf("%d flips, %d failures in %d runs, last %s",
-				f.Flips, f.Failures, f.Runs, statusWord(f.LastStatus, false)))
+			box.Objects[2].(*widget.Label).SetText(fmt.Sprintf("%s, %s in %s, last %s",
+				format.Counted(int64(f.Flips), "flip"), format.Counted(int64(f.Failures), "failure"), format.Counted(int64(f.Runs), "run"),
+				statusWord(f.LastStatus, false)))
 		})
 	p.list.OnSelected = func(i widget.ListItemID) { u.openHistory(m, p.tests[i].Test) }
 	back := widget.NewButtonWithIcon("Module "+m.String(), theme.NavigateBackIcon(), func() { u.openModule(m) })

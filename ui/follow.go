@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/regtracker/regtracker/core/follow"
+	"github.com/regtracker/regtracker/core/format"
 )
 
 // The followed Jenkins jobs are fetched in the background while the app runs (see
@@ -72,8 +73,8 @@ func (t *tasks) followStatus(s follow.Status) {
 
 // followProblem says why a job fails, since when, and when it is tried again.
 func followProblem(s follow.Status) string {
-	return fmt.Sprintf("Failing since %s (%d %s): %v. Next try at %s.", s.FailingSince.Format(time.TimeOnly), s.Failures,
-		plural(int64(s.Failures), "try", "tries"), s.Outcome.Problem(), s.Next.Format(time.TimeOnly))
+	return fmt.Sprintf("Failing since %s (%s): %v. Next try at %s.", s.FailingSince.Format(time.TimeOnly),
+		format.Counted(int64(s.Failures), "try"), s.Outcome.Problem(), s.Next.Format(time.TimeOnly))
 }
 
 func fetchSummary(o follow.Outcome) string {

@@ -99,9 +99,9 @@ func (p *historyPage) load() {
 func (p *historyPage) show() {
 	h := p.h
 	var parts []string
-	parts = append(parts, fmt.Sprintf("%d runs in %s", len(h.Runs), p.module))
+	parts = append(parts, fmt.Sprintf("%s in %s", format.Counted(int64(len(h.Runs)), "run"), p.module))
 	if h.FailingSince != nil {
-		parts = append(parts, fmt.Sprintf("failing since %s (%d runs)", h.FailingSince, h.Age))
+		parts = append(parts, fmt.Sprintf("failing since %s (%s)", h.FailingSince, format.Counted(int64(h.Age), "run")))
 	} else if len(h.Runs) > 0 {
 		parts = append(parts, "passing now")
 	}
@@ -149,7 +149,11 @@ func (p *historyPage) show() {
 	slices.SortStableFunc(order, func(a, b string) int { return len(byMessage[b]) - len(byMessage[a]) })
 	var b strings.Builder
 	for _, m := range order {
-		fmt.Fprintf(&b, "%s\n    in jobs %s\n", format.FirstLine(m), strings.Join(byMessage[m], ", "))
+		word := "job"
+		if len(byMessage[m]) > 1 {
+			word = "jobs"
+		}
+		fmt.Fprintf(&b, "%s\n    in %s %s\n", format.FirstLine(m), word, strings.Join(byMessage[m], ", "))
 		if d, ok := diffText(m); ok {
 			b.WriteString("    " + strings.ReplaceAll(d, "\n", "\n    ") + "\n")
 		}

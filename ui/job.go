@@ -198,13 +198,13 @@ func (p *jobPage) load(base *core.JobRef) {
 			format.Count(j.Skipped), format.Count(j.Flaky), percent(analysis.PassRate(j.Counts))))
 		if haveBase {
 			delta := 100 * (analysis.PassRate(j.Counts) - analysis.PassRate(baseJob.Counts))
-			p.change.SetText(fmt.Sprintf("Against %s: ▼ %s regressions, ▲ %s fixed, %s still failing, %s new failures; %s new tests, %s removed; pass rate %+.2f points.",
-				cmp.Base, format.Count(int64(len(cmp.Regressions))), format.Count(int64(len(cmp.Fixed))),
-				format.Count(int64(len(cmp.StillFailing))), format.Count(int64(len(cmp.NewFailures))),
-				format.Count(cmp.NewTests), format.Count(cmp.RemovedTests), delta))
+			p.change.SetText(fmt.Sprintf("Against %s: ▼ %s, ▲ %s fixed, %s still failing, %s; %s, %s removed; pass rate %+.2f points.",
+				cmp.Base, format.Counted(int64(len(cmp.Regressions)), "regression"), format.Count(int64(len(cmp.Fixed))),
+				format.Count(int64(len(cmp.StillFailing))), format.Counted(int64(len(cmp.NewFailures)), "new failure"),
+				format.Counted(cmp.NewTests, "new test"), format.Count(cmp.RemovedTests), delta))
 			if len(cmp.Known) > 0 {
-				p.change.SetText(p.change.Text + fmt.Sprintf(" %s regressions under known issues are not counted.",
-					format.Count(int64(len(cmp.Known)))))
+				p.change.SetText(p.change.Text + fmt.Sprintf(" %s under known issues not counted.",
+					format.Counted(int64(len(cmp.Known)), "regression")))
 			}
 		} else {
 			p.change.SetText("The first job of its module: choose a job to compare with.")
@@ -321,7 +321,7 @@ func newChangeList(u *App, fixed bool) *changeList {
 			inner.Objects[0].(*widget.Label).SetText(ch.Test.String())
 			msg := format.FirstLine(ch.Message)
 			if ch.LastPassed != nil && len(ch.Changes) > 0 {
-				changes := fmt.Sprintf("%d changes since %s", len(ch.Changes), ch.LastPassed)
+				changes := fmt.Sprintf("%s since %s", format.Counted(int64(len(ch.Changes)), "change"), ch.LastPassed)
 				if ch.Suspects > 0 {
 					changes += fmt.Sprintf(", first suspect %.10s %s", ch.Changes[0].ID, format.FirstLine(ch.Changes[0].Message))
 				}

@@ -288,9 +288,9 @@ func (p *modulePage) load() {
 			return
 		}
 		last := p.points[0]
-		p.header.SetText(fmt.Sprintf("%d jobs. Latest: #%d, %s tests, %s passed, %s failed, %s errors, %s skipped; pass rate %s; %s regressions, %s fixed.",
-			len(p.points), last.Job.Number, format.Count(last.Job.Tests), format.Count(last.Job.Passed), format.Count(last.Job.Failed),
-			format.Count(last.Job.Errors), format.Count(last.Job.Skipped), percent(last.PassRate),
-			format.Count(last.Regressions), format.Count(last.Fixed)))
+		p.header.SetText(fmt.Sprintf("%s. Latest: #%d, %s, %s passed, %s failed, %s, %s skipped; pass rate %s; %s, %s fixed.",
+			format.Counted(int64(len(p.points)), "job"), last.Job.Number, format.Counted(last.Job.Tests, "test"), format.Count(last.Job.Passed),
+			format.Count(last.Job.Failed), format.Counted(last.Job.Errors, "error"), format.Count(last.Job.Skipped), percent(last.PassRate),
+			format.Counted(last.Regressions, "regression"), format.Count(last.Fixed)))
 	})
 }

@@ -215,7 +215,7 @@ func (s *sidebar) setPoints(points []analysis.TrendPoint) {
 		}
 	}
 	s.filter()
-	s.u.setStatus("%s jobs, %s results in %s", format.Count(int64(len(points))), format.Count(results), s.u.store.Path())
+	s.u.setStatus("%s, %s in %s", format.Counted(int64(len(points)), "job"), format.Counted(results, "result"), s.u.store.Path())
 	if len(points) == 0 {
 		s.u.showWelcome()
 		return

@@ -82,8 +82,8 @@ func (l *slowerList) start() {
 			return
 		}
 		l.tests = tests
-		l.note.SetText(fmt.Sprintf("%s tests passed in at least %d× the median of their last 10 passing runs (at least 3) and %s more.",
-			format.Count(int64(len(tests))), slowerFactor, seconds(slowerMinIncrease)))
+		l.note.SetText(fmt.Sprintf("%s passed in at least %d× the median of their last 10 passing runs (at least 3) and %s more.",
+			format.Counted(int64(len(tests)), "test"), slowerFactor, seconds(slowerMinIncrease)))
 		l.list.Refresh()
 	})
 }

@@ -120,7 +120,7 @@ func TestKnownIssueFromAJobListWithUndo(t *testing.T) {
 	waitFor(t, "the page without it", func() bool {
 		return len(p.lists[tabRegressions].changes) == 1 && len(p.lists[tabKnown].changes) == 1
 	})
-	if s := onUI(func() string { return p.change.Text }); !strings.Contains(s, "1 regressions under known issues are not counted") {
+	if s := onUI(func() string { return p.change.Text }); !strings.Contains(s, "1 regression under known issues not counted") {
 		t.Errorf("change line %q", s)
 	}
 	uiDo(func() { test.Tap(overlayButton(u, "Undo")) })

@@ -149,23 +149,16 @@ func (u *App) arrived(before map[string]analysis.TrendPoint) {
 			u.fyne.SendNotification(fyne.NewNotification("regtracker", regressionNote(p)))
 		}
 	default:
-		u.fyne.SendNotification(fyne.NewNotification("regtracker", fmt.Sprintf("%d new jobs, %d with regressions; the newest %s",
-			len(news), len(regressed), regressionNote(regressed[0]))))
+		u.fyne.SendNotification(fyne.NewNotification("regtracker", fmt.Sprintf("%s, %d with regressions; the newest %s",
+			format.Counted(int64(len(news)), "new job"), len(regressed), regressionNote(regressed[0]))))
 	}
 }
 
 // regressionNote is "7.0/vpn/15: 3 regressions, 1 fixed".
 func regressionNote(p analysis.TrendPoint) string {
-	s := fmt.Sprintf("%s: %s %s", p.Job.JobRef, format.Count(p.Regressions), plural(p.Regressions, "regression", "regressions"))
+	s := fmt.Sprintf("%s: %s", p.Job.JobRef, format.Counted(p.Regressions, "regression"))
 	if p.Fixed > 0 {
 		s += fmt.Sprintf(", %s fixed", format.Count(p.Fixed))
 	}
 	return s
-}
-
-func plural(n int64, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

@@ -82,8 +82,8 @@ func (u *App) HandedOver(paths []string) {
 			u.setStatus("regtracker was started again on this database: this window is the one that has it open.")
 			return
 		}
-		u.setStatus("regtracker was started again with %s %s: they open here, as this window has the database open.",
-			format.Count(int64(len(paths))), plural(int64(len(paths)), "report", "reports"))
+		u.setStatus("regtracker was started again with %s: they open here, as this window has the database open.",
+			format.Counted(int64(len(paths)), "report"))
 		u.openWizard(paths)
 	})
 }

@@ -55,13 +55,13 @@ func Gate(ctx context.Context, st Store, job core.JobRef, base *core.JobRef, lim
 	}
 	switch {
 	case limits.MaxRegressions >= 0 && v.Regressions > limits.MaxRegressions:
-		v.Reason = fmt.Sprintf("%s: %s regressions %s, more than the %s allowed", job, format.Count(int64(v.Regressions)),
+		v.Reason = fmt.Sprintf("%s: %s %s, more than the %s allowed", job, format.Counted(int64(v.Regressions), "regression"),
 			against, format.Count(int64(limits.MaxRegressions)))
 	case limits.MinPassRate >= 0 && v.PassRate < limits.MinPassRate:
 		v.Reason = fmt.Sprintf("%s: pass rate %.2f%%, below the %.2f%% required", job, v.PassRate, limits.MinPassRate)
 	default:
 		v.Pass = true
-		v.Reason = fmt.Sprintf("%s: %s regressions %s, pass rate %.2f%%", job, format.Count(int64(v.Regressions)), against, v.PassRate)
+		v.Reason = fmt.Sprintf("%s: %s %s, pass rate %.2f%%", job, format.Counted(int64(v.Regressions), "regression"), against, v.PassRate)
 	}
 	if v.Known > 0 {
 		v.Reason += fmt.Sprintf(" (%s known, not counted)", format.Count(int64(v.Known)))

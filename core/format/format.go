@@ -39,6 +39,29 @@ func Count(n int64) string {
 	return string(out)
 }
 
+// Counted writes n with thousands separators and the noun in its number: "1 regression",
+// "2 regressions", "1,234 new failures", "3 tries". noun is singular; its plural is made
+// as English makes it for the nouns the app counts (see Plural). Every count of things
+// shown to people goes through it, so that no place says "1 regressions".
+func Counted(n int64, noun string) string {
+	if n == 1 || n == -1 {
+		return Count(n) + " " + noun
+	}
+	return Count(n) + " " + Plural(noun)
+}
+
+// Plural is the plural of an English noun or noun phrase (its last word changes):
+// "test" -> "tests", "new failure" -> "new failures", "try" -> "tries", "class" -> "classes".
+func Plural(noun string) string {
+	switch {
+	case strings.HasSuffix(noun, "s"), strings.HasSuffix(noun, "x"), strings.HasSuffix(noun, "ch"), strings.HasSuffix(noun, "sh"):
+		return noun + "es"
+	case strings.HasSuffix(noun, "y") && len(noun) > 1 && !strings.ContainsRune("aeiou", rune(noun[len(noun)-2])):
+		return noun[:len(noun)-1] + "ies"
+	}
+	return noun + "s"
+}
+
 // Bytes writes a size in decimal units: 140200000 -> "140.2 MB".
 func Bytes(n uint64) string {
 	const unit = 1000

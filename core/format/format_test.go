@@ -34,3 +34,20 @@ func TestDuration(t *testing.T) {
 		}
 	}
 }
+
+func TestCounted(t *testing.T) {
+	for _, c := range []struct {
+		n    int64
+		noun string
+		want string
+	}{
+		{0, "regression", "0 regressions"}, {1, "regression", "1 regression"}, {2, "regression", "2 regressions"},
+		{1, "new failure", "1 new failure"}, {34838, "new failure", "34,838 new failures"},
+		{1, "try", "1 try"}, {3, "try", "3 tries"}, {2, "day", "2 days"}, {2, "class", "2 classes"},
+		{2, "flip", "2 flips"}, {1, "job", "1 job"}, {1000000, "test", "1,000,000 tests"},
+	} {
+		if got := Counted(c.n, c.noun); got != c.want {
+			t.Errorf("Counted(%d, %q) = %q, want %q", c.n, c.noun, got, c.want)
+		}
+	}
+}

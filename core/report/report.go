@@ -88,9 +88,9 @@ func (r Report) against() string {
 		return "The first job of its module: nothing to compare with."
 	}
 	c := r.Comparison
-	return fmt.Sprintf("Against %s: %s regressions, %s fixed, %s still failing, %s new failures, %s known (not counted).",
-		c.Base, format.Count(int64(len(c.Regressions))), format.Count(int64(len(c.Fixed))),
-		format.Count(int64(len(c.StillFailing))), format.Count(int64(len(c.NewFailures))), format.Count(int64(len(c.Known))))
+	return fmt.Sprintf("Against %s: %s, %s fixed, %s still failing, %s, %s known (not counted).",
+		c.Base, format.Counted(int64(len(c.Regressions)), "regression"), format.Count(int64(len(c.Fixed))),
+		format.Count(int64(len(c.StillFailing))), format.Counted(int64(len(c.NewFailures)), "new failure"), format.Count(int64(len(c.Known))))
 }
 
 func change(ch analysis.Change) string {

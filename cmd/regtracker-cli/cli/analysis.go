@@ -180,12 +180,12 @@ func runRegressions(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "%s is the first job of %s: nothing to compare with (use --base)\n", c.Job, c.Job.ModuleRef)
 		return nil
 	}
-	fmt.Fprintf(e.stdout, "%s against %s: %s regressions, %s fixed, %s still failing, %s new failures, %s new tests, %s removed",
-		c.Job, c.Base, format.Count(int64(len(c.Regressions))), format.Count(int64(len(c.Fixed))),
-		format.Count(int64(len(c.StillFailing))), format.Count(int64(len(c.NewFailures))),
-		format.Count(c.NewTests), format.Count(c.RemovedTests))
+	fmt.Fprintf(e.stdout, "%s against %s: %s, %s fixed, %s still failing, %s, %s, %s removed",
+		c.Job, c.Base, format.Counted(int64(len(c.Regressions)), "regression"), format.Count(int64(len(c.Fixed))),
+		format.Count(int64(len(c.StillFailing))), format.Counted(int64(len(c.NewFailures)), "new failure"),
+		format.Counted(c.NewTests, "new test"), format.Count(c.RemovedTests))
 	if len(c.Known) > 0 {
-		fmt.Fprintf(e.stdout, "; %s known regressions not counted", format.Count(int64(len(c.Known))))
+		fmt.Fprintf(e.stdout, "; %s not counted", format.Counted(int64(len(c.Known)), "known regression"))
 	}
 	fmt.Fprintln(e.stdout)
 	for _, sec := range []struct {

@@ -41,7 +41,7 @@ func testKnownIssuesAndGate(t *testing.T, db string) {
 	}
 	var added knownJSON
 	json.Unmarshal([]byte(out), &added)
-	gate(ExitOK, "gate passed: 7.0/py/2: 1 regressions against 7.0/py/1, pass rate 85.71% (1 known, not counted)")
+	gate(ExitOK, "gate passed: 7.0/py/2: 1 regression against 7.0/py/1, pass rate 85.71% (1 known, not counted)")
 
 	_, out, _ = run(t, "regressions", "7.0/py/2", "--db", db, "--json")
 	var cmp struct {
