@@ -34,6 +34,47 @@ type command struct {
 	run                 func(ctx context.Context, e *env, args []string) error
 }
 
+// examples are one command line each command's help shows.
+var examples = map[string]string{
+	"import":      "regtracker-cli import --job 7.0/vpn/14 build-14/surefire-reports/",
+	"jobs":        "regtracker-cli jobs --module 7.0/vpn",
+	"regressions": "regtracker-cli regressions 7.0/vpn/14 --base 7.0/vpn/12",
+	"trend":       "regtracker-cli trend 7.0/vpn --json",
+	"history":     "regtracker-cli history 7.0/vpn com.acme.vpn.TunnelTest::rekeys",
+	"flaky":       "regtracker-cli flaky 7.0/vpn --last 30",
+	"groups":      "regtracker-cli groups 7.0/vpn/14",
+	"changes":     "regtracker-cli changes 7.0/vpn/14",
+	"slower":      "regtracker-cli slower 7.0/vpn/14 --factor 3 --min-increase 1s",
+	"known":       `regtracker-cli known add 7.0/vpn com.acme.vpn.TunnelTest::rekeys --reason "JIRA-7: lab gateway" --expires 2027-01-31`,
+	"report":      "regtracker-cli report 7.0/vpn/14 --format html -o vpn-14.html",
+	"gate":        "regtracker-cli gate 7.0/vpn/14 --max-regressions 0 --min-pass-rate 99%",
+	"jenkins":     "regtracker-cli jenkins --url https://ci.example.com --jenkins-job vpn/nightly --into 7.0/vpn --last 5",
+	"follow":      "regtracker-cli follow --every 10m",
+	"copy":        "regtracker-cli copy --from ~/.local/share/regtracker/regtracker.db --to postgres://ci@db.example.com/regtracker",
+	"demo":        "regtracker-cli demo --db /tmp/demo.db",
+	"diagnose":    "regtracker-cli diagnose --markdown diagnose.md",
+}
+
+// printHelp writes a command's help: its operands and flags (fs, nil for none), and an
+// example.
+func printHelp(w io.Writer, name string, fs *flag.FlagSet) {
+	base, _, _ := strings.Cut(name, " ")
+	for _, c := range commands {
+		if c.name != base {
+			continue
+		}
+		fmt.Fprintf(w, "usage: regtracker-cli %s %s\n\n%s.\n", c.name, c.args, strings.ToUpper(c.summary[:1])+c.summary[1:])
+		if fs != nil {
+			fmt.Fprintf(w, "\nflags of %s:\n", name)
+			fs.SetOutput(w)
+			fs.PrintDefaults()
+		}
+		if ex := examples[c.name]; ex != "" {
+			fmt.Fprintf(w, "\nexample:\n  %s\n", ex)
+		}
+	}
+}
+
 var commands []command
 
 func init() {
@@ -91,6 +132,9 @@ func SignalContext() context.Context {
 // Run runs the command line args (without the program name) and returns the exit code.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	e := &env{stdout: stdout, stderr: stderr}
+	if len(args) == 2 && args[0] == "help" {
+		args = []string{args[1], "--help"}
+	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		printUsage(stdout)
 		if len(args) == 0 {
@@ -133,6 +177,7 @@ func printUsage(w io.Writer) {
 	if err != nil {
 		def = "(unknown: " + err.Error() + ")"
 	}
+	fmt.Fprintln(w, "\n'regtracker-cli COMMAND --help' (or 'help COMMAND') shows a command's flags and an example.")
 	fmt.Fprintf(w, "\nWithout --db, the database is %s,\nthe one the desktop app opens ($REGTRACKER_DB overrides it).\n", def)
 	fmt.Fprintln(w, "DB is a file or a team's server, postgres://user@host[:port]/db; the server's password\ncomes from PGPASSWORD or ~/.pgpass, never from the command line.")
 }
@@ -140,13 +185,16 @@ func printUsage(w io.Writer) {
 // flags is a command's flag set with the options every command has.
 type flags struct {
 	*flag.FlagSet
+	name string
+	e    *env
 	db   string
 	json bool
 }
 
 func newFlags(name string, e *env) *flags {
-	f := &flags{FlagSet: flag.NewFlagSet(name, flag.ContinueOnError)}
-	f.SetOutput(e.stderr)
+	f := &flags{FlagSet: flag.NewFlagSet(name, flag.ContinueOnError), name: name, e: e}
+	f.SetOutput(io.Discard) // -h prints the command's help (see parse); a mistake, one usage line (see Run)
+	f.Usage = func() {}
 	f.StringVar(&f.db, "db", "", "database file or postgres://user@host/db server (default: the app's database); a server's password comes from PGPASSWORD or ~/.pgpass")
 	f.BoolVar(&f.json, "json", false, "print JSON instead of text")
 	return f
@@ -159,6 +207,7 @@ func (f *flags) parse(args []string) ([]string, error) {
 	for {
 		if err := f.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				printHelp(f.e.stdout, f.name, f.FlagSet)
 				return nil, err
 			}
 			return nil, usageError{err.Error()}

@@ -158,6 +158,27 @@ func testExitCodes(t *testing.T, db string) {
 	}
 }
 
+// Every command's --help (and help COMMAND) names its operands and flags and gives an
+// example, on standard output, with exit 0; a wrong flag is one error and one usage line.
+func TestEveryCommandHasHelp(t *testing.T) {
+	for _, c := range commands {
+		for _, args := range [][]string{{c.name, "--help"}, {c.name, "-h"}, {"help", c.name}} {
+			code, out, errOut := run(t, args...)
+			if code != ExitOK || errOut != "" || !strings.HasPrefix(out, "usage: regtracker-cli "+c.name+" ") ||
+				!strings.Contains(out, "\nexample:\n  regtracker-cli "+c.name) {
+				t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, out, errOut)
+			}
+			if c.name != "known" && !strings.Contains(out, "  -db string") {
+				t.Errorf("%v: no flags in %q", args, out)
+			}
+		}
+	}
+	code, _, errOut := run(t, "jobs", "--bogus")
+	if code != ExitUsage || strings.Count(errOut, "not defined") != 1 || strings.Count(errOut, "usage:") != 1 {
+		t.Errorf("a wrong flag: exit %d, %q", code, errOut)
+	}
+}
+
 // A reading command on a file that is not there says so and creates nothing, neither
 // the file nor its folder.
 func TestReadingCommandsNeedADatabase(t *testing.T) {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"strconv"
 	"time"
@@ -38,6 +39,9 @@ func runKnown(ctx context.Context, e *env, args []string) error {
 		return usagef("want add, list or remove")
 	}
 	switch args[0] {
+	case "-h", "--help", "-help", "help":
+		printHelp(e.stdout, "known", nil)
+		return flag.ErrHelp
 	case "add":
 		return runKnownAdd(ctx, e, args[1:])
 	case "list":
