@@ -72,7 +72,13 @@ type Options struct {
 	// own interval.
 	Jobs        *follow.List
 	FollowEvery time.Duration
+	// FoldImportsAfter is how long a finished import's row stays in the tasks panel
+	// (DefaultFoldImportsAfter when 0; negative: until dismissed). Failed ones stay.
+	FoldImportsAfter time.Duration
 }
+
+// DefaultFoldImportsAfter is how long a finished import's row stays.
+const DefaultFoldImportsAfter = 6 * time.Second
 
 // App is the main window. Its fields are touched on the UI goroutine only.
 type App struct {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -111,10 +112,18 @@ func (t *tasks) finished(tk *task, job core.Job, err error) {
 	tk.button.OnTapped = func() { t.list.Remove(tk.row); t.show() }
 	switch {
 	case errors.Is(err, context.Canceled):
+		// Asked for, not a failure: grey words, no bar stopped half way.
+		tk.bar.Hide()
 		tk.title.SetText("Cancelled " + tk.ref.String())
-		tk.info.SetText("nothing was kept")
+		tk.info.Importance = widget.LowImportance
+		tk.info.SetText("cancelled, nothing kept")
+		t.fold(tk)
 	case err != nil:
+		tk.bar.Hide()
 		tk.title.SetText("Failed " + tk.ref.String())
+		tk.title.Importance = widget.DangerImportance
+		tk.title.Refresh()
+		tk.info.Importance = widget.DangerImportance
 		tk.info.SetText(err.Error())
 		tk.info.Wrapping = fyne.TextWrapWord
 		tk.info.Refresh()
@@ -132,7 +141,31 @@ func (t *tasks) finished(tk *task, job core.Job, err error) {
 		tk.row.Layout = layout.NewBorderLayout(nil, nil, tk.title, actions)
 		tk.row.Objects = []fyne.CanvasObject{container.NewVBox(tk.bar, tk.info), tk.title, actions}
 		tk.row.Refresh()
+		t.fold(tk)
 	}
+}
+
+// fold removes a finished row after a while (see Options.FoldImportsAfter): the new job
+// is in the tree, the status bar said so, and the space belongs to the data.
+func (t *tasks) fold(tk *task) {
+	after := t.u.opts.FoldImportsAfter
+	if after == 0 {
+		after = DefaultFoldImportsAfter
+	}
+	if after < 0 {
+		return
+	}
+	time.AfterFunc(after, func() {
+		do(func() {
+			for _, o := range t.list.Objects {
+				if o == tk.row {
+					t.list.Remove(tk.row)
+					t.show()
+					return
+				}
+			}
+		})
+	})
 }
 
 // show shows the panel when it has rows.

@@ -42,7 +42,7 @@ func openStore(t *testing.T) store.Store {
 func newApp(t *testing.T, st Store) *App {
 	t.Helper()
 	a := test.NewTempApp(t)
-	u := New(ctx, a, st, Options{Jobs: follow.Open(t.TempDir())})
+	u := New(ctx, a, st, Options{Jobs: follow.Open(t.TempDir()), FoldImportsAfter: -1})
 	t.Cleanup(func() { u.Shutdown() })
 	return u
 }
@@ -438,7 +438,7 @@ func TestJenkinsWizardImportsAndFetchesNewBuilds(t *testing.T) {
 	creds := credentials.Open(filepath.Join(t.TempDir(), "config"))
 	creds.UseKeyring = false
 	a := test.NewTempApp(t)
-	u := New(ctx, a, st, Options{CacheDir: t.TempDir(), Credentials: creds, Jobs: follow.Open(t.TempDir())})
+	u := New(ctx, a, st, Options{CacheDir: t.TempDir(), Credentials: creds, Jobs: follow.Open(t.TempDir()), FoldImportsAfter: -1})
 	t.Cleanup(u.Shutdown)
 
 	w := onUI(func() *jenkinsWizard { return u.openJenkinsWizard() })

@@ -154,6 +154,11 @@ func importSources(ctx context.Context, st Store, srcs []source, description, nu
 	}
 	log.Info("import started", "job", ref.String(), "source", description, "files", len(srcs), "replace", opts.Replace)
 	job, err := runImport(ctx, st, srcs, ref, description, opts, start)
+	if err != nil && errors.Is(err, context.Canceled) && ctx.Err() != nil {
+		// Asked for: not a failure, and nothing of it is kept.
+		log.Info("import cancelled, nothing kept", "job", ref.String(), "source", description, "seconds", time.Since(start).Seconds())
+		return job, err
+	}
 	if err != nil {
 		log.Error("import failed", "job", ref.String(), "source", description, "error", err.Error(),
 			"seconds", time.Since(start).Seconds())

@@ -279,6 +279,10 @@ func TestCancelReturnsPromptlyAndLeavesNoTrace(t *testing.T) {
 		t.Errorf("Import returned %v after the cancel", returned)
 	}
 	noJobs(t, s)
+	// A cancel is asked for: it is not kept as a failed import.
+	if failures, err := s.RecentFailures(ctx, 10); err != nil || len(failures) > 0 {
+		t.Errorf("a cancelled import is listed as failed: %+v %v", failures, err)
+	}
 }
 
 func TestTwoImportsAtOnce(t *testing.T) {
