@@ -5,12 +5,19 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/regtracker/regtracker/core/store"
 )
+
+// watchable: the split logWatch guards against comes from POSIX advisory locks. On
+// Windows SQLite locks with LockFileEx, per handle, and an open file cannot be removed,
+// so there is nothing to watch (and Windows' file identities, read through os.SameFile,
+// open the files).
+const watchable = runtime.GOOS != "windows"
 
 // logWatch notices when the write-ahead log or the shared-memory file that this
 // process's SQLite opened is no longer the file at its path.

@@ -92,9 +92,11 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("opening %s: %w", path, err)
 	}
-	if err := watch.arm(); err != nil {
-		s.Close()
-		return nil, fmt.Errorf("opening %s: %w", path, err)
+	if watchable {
+		if err := watch.arm(); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("opening %s: %w", path, err)
+		}
 	}
 	return s, nil
 }

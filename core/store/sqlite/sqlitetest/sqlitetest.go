@@ -34,6 +34,8 @@ func init() {
 		err = importJob(fields[1], fields[2])
 	case len(fields) == 2 && fields[0] == "jobs":
 		err = listJobs(fields[1])
+	case len(fields) == 3 && fields[0] == "loop":
+		err = importLoop(fields[1], fields[2])
 	default:
 		err = fmt.Errorf("unknown child work %q", work)
 	}
@@ -74,6 +76,64 @@ func importJob(path, job string) error {
 		return err
 	}
 	return s.Close()
+}
+
+// LoopResults is how many results each job of ImportLoop has.
+const LoopResults = 2000
+
+// importLoop imports jobs of module (RELEASE/MODULE) with rising numbers into the
+// database at path until killed, each of LoopResults results, printing "committed REF"
+// once each commit returned; between jobs it polls the store's version as a window does.
+func importLoop(path, module string) error {
+	ctx := context.Background()
+	m, err := core.ParseModuleRef(module)
+	if err != nil {
+		return err
+	}
+	s, err := sqlite.Open(ctx, path)
+	if err != nil {
+		return err
+	}
+	rs := make([]core.Result, LoopResults)
+	for i := range rs {
+		rs[i] = core.Result{Classname: fmt.Sprintf("soak.Class%d", i%50), Name: fmt.Sprintf("test_%d", i), Duration: float64(i%7) / 10}
+		if i%97 == 0 {
+			rs[i].Status, rs[i].Message = core.Failed, fmt.Sprintf("expected %d", i%5)
+		}
+	}
+	for {
+		n, err := s.LastNumber(ctx, m)
+		if err != nil {
+			return err
+		}
+		ref := core.JobRef{ModuleRef: m, Number: n + 1}
+		w, err := s.BeginJob(ctx, ref, core.WriteOptions{})
+		if err != nil {
+			return err
+		}
+		for i := 0; i < len(rs) && err == nil; i += 500 {
+			err = w.Add(ctx, rs[i:i+500])
+		}
+		if err == nil {
+			_, err = w.Commit(ctx, core.ImportStats{Files: 1})
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Println("committed", ref)
+		if _, err := s.Version(ctx); err != nil {
+			return err
+		}
+	}
+}
+
+// StartImportLoop starts a second process that imports jobs of module into the
+// database at path until it is killed (see importLoop); its standard output says which
+// jobs it committed.
+func StartImportLoop(path, module string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), childEnv+"=loop "+path+" "+module)
+	return cmd
 }
 
 func listJobs(path string) error {
