@@ -202,10 +202,11 @@ func (s *sidebar) setPoints(points []analysis.TrendPoint) {
 		}
 		jobs[moduleUID(ref.ModuleRef)] = append(jobs[moduleUID(ref.ModuleRef)], p)
 	}
-	slices.Sort(releases)
+	// Releases newest first, as versions compare (10.0 after 7.0); modules by name.
+	slices.SortFunc(releases, func(a, b string) int { return format.CompareNatural(b, a) })
 	for _, r := range releases {
 		s.all[""] = append(s.all[""], releaseUID(r))
-		slices.Sort(modules[r])
+		slices.SortFunc(modules[r], format.CompareNatural)
 		s.all[releaseUID(r)] = modules[r]
 	}
 	for mu, ps := range jobs {
@@ -221,10 +222,7 @@ func (s *sidebar) setPoints(points []analysis.TrendPoint) {
 		return
 	}
 	if s.u.welcome || s.u.page == nil {
-		// First look: the newest job of the first module.
-		first := s.all[s.all[s.all[""][0]][0]][0]
-		ref, _ := core.ParseJobRef(strings.TrimPrefix(first, "j:"), false)
-		s.u.openJob(ref)
+		s.u.openJob(firstLook(points))
 	}
 }
 
@@ -255,4 +253,23 @@ func (s *sidebar) filter() {
 		}
 	}
 	s.tree.Refresh()
+}
+
+// firstLook is the job a window opens on: the newest imported job with regressions, else
+// the newest job, so that the first page shows what needs looking at.
+func firstLook(points []analysis.TrendPoint) core.JobRef {
+	var newest, regressed *analysis.TrendPoint
+	for i := range points {
+		p := &points[i]
+		if newest == nil || p.Job.ImportedAt.After(newest.Job.ImportedAt) {
+			newest = p
+		}
+		if p.Regressions > 0 && (regressed == nil || p.Job.ImportedAt.After(regressed.Job.ImportedAt)) {
+			regressed = p
+		}
+	}
+	if regressed != nil {
+		return regressed.Job.JobRef
+	}
+	return newest.Job.JobRef
 }

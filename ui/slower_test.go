@@ -41,7 +41,7 @@ func TestSlowerTab(t *testing.T) {
 		}
 	})
 	waitFor(t, "the slower tests", func() bool { return len(p.slowerL.tests) == 1 })
-	if note := onUI(func() string { return p.slowerL.note.Text }); !strings.HasPrefix(note, "1 tests passed in at least 2×") {
+	if note := onUI(func() string { return p.slowerL.note.Text }); !strings.HasPrefix(note, "1 test passed in at least 2×") {
 		t.Errorf("note %q", note)
 	}
 	uiDo(func() {

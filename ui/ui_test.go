@@ -132,22 +132,23 @@ func TestWelcomePageLoadsDemoData(t *testing.T) {
 	}
 	uiDo(func() { test.Tap(btn) })
 	waitFor(t, "the demo history in the tree", func() bool { return len(u.sidebar.points) == 232 })
-	if got := onUI(func() []string { return u.sidebar.children[""] }); strings.Join(got, ",") != "r:6.4,r:7.0" {
-		t.Errorf("releases %v", got)
+	if got := onUI(func() []string { return u.sidebar.children[""] }); strings.Join(got, ",") != "r:7.0,r:6.4" {
+		t.Errorf("releases %v, want the newest first", got)
 	}
 	waitFor(t, "a job page instead of the welcome page", func() bool { return !u.welcome })
 }
 
 func TestTreeListsTheStore(t *testing.T) {
 	st := openStore(t)
-	for _, j := range []string{"7.0/vpn/1", "7.0/vpn/2", "7.0/ike/5", "6.4/vpn/9"} {
+	for _, j := range []string{"7.0/vpn/1", "7.0/vpn/2", "7.0/ike/5", "6.4/vpn/9", "10.0/vpn/1"} {
 		importInto(t, st, j, junitgen.Spec{Cases: 50, Seed: uint64(len(j))})
 	}
 	u := newApp(t, st)
 	uiDo(u.Reload)
-	waitFor(t, "the tree", func() bool { return len(u.sidebar.points) == 4 })
+	waitFor(t, "the tree", func() bool { return len(u.sidebar.points) == 5 })
 	tree := onUI(func() map[string][]string { return u.sidebar.children })
-	want := map[string]string{"": "r:6.4,r:7.0", "r:7.0": "m:7.0/ike,m:7.0/vpn", "m:7.0/vpn": "j:7.0/vpn/2,j:7.0/vpn/1"}
+	// Releases newest first as versions compare, modules by name, jobs newest first.
+	want := map[string]string{"": "r:10.0,r:7.0,r:6.4", "r:7.0": "m:7.0/ike,m:7.0/vpn", "m:7.0/vpn": "j:7.0/vpn/2,j:7.0/vpn/1"}
 	for node, children := range want {
 		if got := strings.Join(tree[node], ","); got != children {
 			t.Errorf("%q: %s, want %s", node, got, children)
@@ -497,5 +498,21 @@ func TestJenkinsWizardImportsAndFetchesNewBuilds(t *testing.T) {
 	jobs, _ = st.Jobs(ctx, nil)
 	if len(jobs) != 3 || jobs[2].Number != 4 {
 		t.Errorf("after Fetch new builds: %v", jobs)
+	}
+}
+
+// A window opens on the newest job with regressions, else on the newest job.
+func TestFirstLook(t *testing.T) {
+	at := func(m int) time.Time { return time.Date(2026, 12, 1, 10, m, 0, 0, time.UTC) }
+	point := func(ref string, minute int, regressions int64) analysis.TrendPoint {
+		r, _ := core.ParseJobRef(ref, false)
+		return analysis.TrendPoint{Job: core.Job{JobRef: r, ImportedAt: at(minute)}, Regressions: regressions}
+	}
+	points := []analysis.TrendPoint{point("6.4/dns/30", 1, 0), point("7.0/vpn/11", 3, 2), point("7.0/vpn/12", 5, 0), point("6.4/dns/31", 4, 1)}
+	if got := firstLook(points); got.String() != "6.4/dns/31" {
+		t.Errorf("opens on %s, want the newest job with regressions", got)
+	}
+	if got := firstLook(points[2:3]); got.String() != "7.0/vpn/12" {
+		t.Errorf("opens on %s, want the newest job", got)
 	}
 }

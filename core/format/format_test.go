@@ -51,3 +51,18 @@ func TestCounted(t *testing.T) {
 		}
 	}
 }
+
+func TestCompareNatural(t *testing.T) {
+	ordered := []string{"6.4", "7.0", "7.0.1", "10.0", "a", "test_dpd_2", "test_dpd_11", "test_dpd_105", "test_dpd_105a", "test_e"}
+	for i := range ordered {
+		for j := range ordered {
+			want := cmpInt(i, j)
+			if got := CompareNatural(ordered[i], ordered[j]); got != want {
+				t.Errorf("CompareNatural(%q, %q) = %d, want %d", ordered[i], ordered[j], got, want)
+			}
+		}
+	}
+	if CompareNatural("9", "10") != -1 || CompareNatural("007", "7") == 0 || CompareNatural("", "a") != -1 {
+		t.Error("numbers, leading zeros or the empty string misordered")
+	}
+}
