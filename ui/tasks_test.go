@@ -33,7 +33,9 @@ func TestFinishedImportsFoldFailuresStay(t *testing.T) {
 	uiDo(func() { failed = u.tasks.start(core.JobRef{ModuleRef: vpn, Number: 2}, []string{bad}, false) })
 	waitFor(t, "the failure", func() bool { return failed.done })
 	time.Sleep(200 * time.Millisecond) // four times the fold delay: the failure must still be there
-	if onUI(func() bool { return len(u.tasks.list.Objects) != 1 || failed.info.Importance != widget.DangerImportance || failed.bar.Visible() }) {
+	if onUI(func() bool {
+		return len(u.tasks.list.Objects) != 1 || failed.info.Importance != widget.DangerImportance || failed.bar.Visible()
+	}) {
 		t.Error("a failed import's row folded, or is not in the error colour, or keeps its bar")
 	}
 
