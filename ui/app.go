@@ -82,13 +82,14 @@ const DefaultFoldImportsAfter = 6 * time.Second
 
 // App is the main window. Its fields are touched on the UI goroutine only.
 type App struct {
-	fyne  fyne.App
-	win   fyne.Window
-	store Store
-	opts  Options
-	ctx   context.Context // ends when the app shuts down
-	stop  context.CancelFunc
-	bg    sync.WaitGroup // background reads in flight
+	fyne   fyne.App
+	modals []*modal // the dialogs shown with showModal, the top last
+	win    fyne.Window
+	store  Store
+	opts   Options
+	ctx    context.Context // ends when the app shuts down
+	stop   context.CancelFunc
+	bg     sync.WaitGroup // background reads in flight
 
 	sidebar  *sidebar
 	tasks    *tasks
@@ -160,6 +161,7 @@ func New(ctx context.Context, a fyne.App, st Store, opts Options) *App {
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { u.ImportWizard() })
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { u.Reload() })
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { c.Focus(u.sidebar.search) })
+	c.SetOnTypedKey(u.typedKey)
 	u.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { u.Dropped(uris) })
 	u.win.SetCloseIntercept(u.closeRequested)
 	u.adoptMappings()
@@ -296,7 +298,7 @@ func (u *App) about() {
 	if v == "" {
 		v = "development build"
 	}
-	dialog.ShowInformation("About regtracker", fmt.Sprintf("regtracker %s\n\nTracks test regressions across builds, offline.\nDatabase: %s", v, u.store.Path()), u.win)
+	u.showModal(dialog.NewInformation("About regtracker", fmt.Sprintf("regtracker %s\n\nTracks test regressions across builds, offline.\nDatabase: %s", v, u.store.Path()), u.win), nil)
 }
 
 // closeRequested asks before closing while imports run, then cancels them.

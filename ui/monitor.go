@@ -198,7 +198,6 @@ func (u *App) runDiagnostics() {
 		if !r.Healthy() {
 			verdict = "The database FAILED its integrity check: " + r.DB.Problems[0]
 		}
-		u.setStatus("%s", verdict)
 		text := widget.NewRichTextFromMarkdown(r.Markdown())
 		text.Wrapping = fyne.TextWrapWord
 		save := widget.NewButtonWithIcon("Save as Markdown...", theme.DocumentSaveIcon(), func() {
@@ -220,6 +219,7 @@ func (u *App) runDiagnostics() {
 		content := container.NewBorder(widget.NewLabel(verdict), save, nil, nil, container.NewVScroll(text))
 		d := dialog.NewCustom("Diagnostics", "Close", content, u.win)
 		d.Resize(fyne.NewSize(900, 650))
-		d.Show()
+		// The verdict is the dialog's: the status bar does not keep it once it closed.
+		u.showModal(d, nil)
 	})
 }

@@ -111,7 +111,7 @@ func (u *App) openSettings() {
 		u.setStatus("Settings saved.")
 	}, u.win)
 	d.Resize(fyne.NewSize(720, 520))
-	d.Show()
+	u.showModal(d, d.Confirm)
 }
 
 // databaseChooser is the Database setting: a local file, or a team's server.

@@ -38,6 +38,7 @@ func newSidebar(u *App) *sidebar {
 	s.search = widget.NewEntry()
 	s.search.SetPlaceHolder("Find a release, module or job (Ctrl+F)")
 	s.search.OnChanged = func(string) { s.filter() }
+	s.search.OnSubmitted = func(string) { s.openSingleMatch() }
 	s.tree = widget.NewTree(
 		func(uid string) []string { return s.children[uid] },
 		func(uid string) bool { return !strings.HasPrefix(uid, "j:") },
@@ -272,4 +273,29 @@ func firstLook(points []analysis.TrendPoint) core.JobRef {
 		return regressed.Job.JobRef
 	}
 	return newest.Job.JobRef
+}
+
+// openSingleMatch opens what the search found when it is one thing: Enter in the search
+// field on one matching job opens it, on one module's jobs the module.
+func (s *sidebar) openSingleMatch() {
+	if strings.TrimSpace(s.search.Text) == "" {
+		return
+	}
+	var modules, jobs []string
+	for _, r := range s.children[""] {
+		for _, m := range s.children[r] {
+			modules = append(modules, m)
+			jobs = append(jobs, s.children[m]...)
+		}
+	}
+	switch {
+	case len(jobs) == 1:
+		if ref, err := core.ParseJobRef(strings.TrimPrefix(jobs[0], "j:"), false); err == nil {
+			s.u.openJob(ref)
+		}
+	case len(modules) == 1:
+		if m, err := core.ParseModuleRef(strings.TrimPrefix(modules[0], "m:")); err == nil {
+			s.u.openModule(m)
+		}
+	}
 }

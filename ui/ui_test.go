@@ -154,7 +154,11 @@ func TestTreeListsTheStore(t *testing.T) {
 			t.Errorf("%q: %s, want %s", node, got, children)
 		}
 	}
-	// The search filters it.
+	// The search filters it; Enter on one job opens it.
+	uiDo(func() { u.sidebar.search.SetText("6.4/vpn/9"); u.sidebar.search.OnSubmitted("6.4/vpn/9") })
+	if cur := onUI(func() *core.ModuleRef { return u.current }); cur == nil || cur.String() != "6.4/vpn" {
+		t.Errorf("Enter on the one match opened %v", cur)
+	}
 	uiDo(func() { u.sidebar.search.SetText("ike") })
 	tree = onUI(func() map[string][]string { return u.sidebar.children })
 	if strings.Join(tree[""], ",") != "r:7.0" || strings.Join(tree["r:7.0"], ",") != "m:7.0/ike" {
