@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/regtracker/regtracker/core"
 	"github.com/regtracker/regtracker/core/analysis"
@@ -83,13 +82,15 @@ func (r Report) summary() string {
 		format.Count(j.Skipped), format.Count(j.Flaky), 100*analysis.PassRate(j.Counts))
 }
 
-func (r Report) against() string {
+// against is the comparison's line; ref writes the base job's name in the output's
+// syntax (names are the users' own).
+func (r Report) against(ref func(string) string) string {
 	if r.Comparison.Base == nil {
 		return "The first job of its module: nothing to compare with."
 	}
 	c := r.Comparison
 	return fmt.Sprintf("Against %s: %s, %s fixed, %s still failing, %s, %s known (not counted).",
-		c.Base, format.Counted(int64(len(c.Regressions)), "regression"), format.Count(int64(len(c.Fixed))),
+		ref(c.Base.String()), format.Counted(int64(len(c.Regressions)), "regression"), format.Count(int64(len(c.Fixed))),
 		format.Count(int64(len(c.StillFailing))), format.Counted(int64(len(c.NewFailures)), "new failure"), format.Count(int64(len(c.Known))))
 }
 
@@ -109,29 +110,40 @@ func knownText(k *core.KnownIssue) string {
 }
 
 // mdCell is text from a report (a test's name, a message, a reason) as Markdown that
-// renders as that text and nothing else, in a table cell or a heading: line breaks become
-// spaces (a newline would end the table's row), HTML's & < > become entities (no tag or
-// entity from a report reaches a viewer), and every other ASCII punctuation character is
-// backslash-escaped, which CommonMark allows for all of them: no emphasis, code span,
-// link, image, autolink (https\://, www\.), strike-through or cell break (\|).
+// renders as that text and nothing else, in a table cell or a heading: line breaks and
+// tabs become spaces (a newline would end the table's row); HTML's & < > become entities
+// (no tag or entity from a report reaches a viewer); and what would start Markdown
+// syntax inside a line is backslash-escaped, as CommonMark allows for any ASCII
+// punctuation: \ ` * _ ~ for code and emphasis, [ ] ! for links and images, | for a cell
+// break, : and @ for autolinks (https:, javascript:, a@b), and the dot of "www." Other
+// punctuation stays as it is, so that "7.0/vpn/14" and "(2 - 2)" read as written.
 func mdCell(s string) string {
 	var b strings.Builder
-	b.Grow(len(s) + len(s)/4)
-	for _, r := range strings.NewReplacer("\r\n", " ", "\r", " ", "\n", " ").Replace(s) {
-		switch {
-		case r == '&':
-			b.WriteString("&amp;")
-		case r == '<':
-			b.WriteString("&lt;")
-		case r == '>':
-			b.WriteString("&gt;")
-		case r < 0x80 && unicode.IsPunct(r) || r < 0x80 && unicode.IsSymbol(r):
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '\t':
+	b.Grow(len(s) + len(s)/8)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch c {
+		case '\r', '\n', '\t':
+			if c == '\r' && i+1 < len(s) && s[i+1] == '\n' {
+				i++
+			}
 			b.WriteByte(' ')
+		case '&':
+			b.WriteString("&amp;")
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		case '\\', '`', '*', '_', '~', '[', ']', '!', '|', ':', '@':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case '.':
+			if i >= 3 && strings.EqualFold(s[i-3:i], "www") {
+				b.WriteByte('\\')
+			}
+			b.WriteByte(c)
 		default:
-			b.WriteRune(r)
+			b.WriteByte(c)
 		}
 	}
 	return b.String()
@@ -139,7 +151,7 @@ func mdCell(s string) string {
 
 func writeMarkdown(w io.Writer, r Report) error {
 	b := &strings.Builder{}
-	fmt.Fprintf(b, "# %s\n\n%s\n\n%s\n", mdCell(r.Job.JobRef.String()), mdCell(r.summary()), mdCell(r.against()))
+	fmt.Fprintf(b, "# %s\n\n%s\n\n%s\n", mdCell(r.Job.JobRef.String()), r.summary(), r.against(mdCell))
 	for _, s := range r.sections() {
 		if len(s.Changes) == 0 {
 			continue
@@ -232,5 +244,5 @@ func writeHTML(w io.Writer, r Report) error {
 		R                Report
 		Summary, Against string
 		Sections         []section
-	}{r, r.summary(), r.against(), r.sections()})
+	}{r, r.summary(), r.against(func(s string) string { return s }), r.sections()})
 }

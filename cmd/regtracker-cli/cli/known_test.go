@@ -141,7 +141,7 @@ func testReportFormats(t *testing.T, db string) {
 	if code != ExitOK {
 		t.Fatal(errOut)
 	}
-	for _, want := range []string{"# 7.0/py/2", "## Regressions (1)", "`test_calc.TestParser::test_error`", "## Fixed (1)",
+	for _, want := range []string{"# 7.0/py/2", "## Regressions (1)", `test\_calc.TestParser\:\:test\_error`, "## Fixed (1)",
 		"## Known issues (not counted) (1)", "#1 JIRA-7", "| 1 | (2 - 2) |", "## Failure groups"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("markdown lacks %q:\n%s", want, md)
