@@ -84,12 +84,14 @@ const DefaultFoldImportsAfter = 6 * time.Second
 type App struct {
 	fyne   fyne.App
 	modals []*modal // the dialogs shown with showModal, the top last
-	win    fyne.Window
-	store  Store
-	opts   Options
-	ctx    context.Context // ends when the app shuts down
-	stop   context.CancelFunc
-	bg     sync.WaitGroup // background reads in flight
+	// shownJob is the job whose page is shown, nil on other pages.
+	shownJob *core.JobRef
+	win      fyne.Window
+	store    Store
+	opts     Options
+	ctx      context.Context // ends when the app shuts down
+	stop     context.CancelFunc
+	bg       sync.WaitGroup // background reads in flight
 
 	sidebar  *sidebar
 	tasks    *tasks
@@ -184,7 +186,7 @@ func (u *App) Reload() { u.sidebar.reload(nil) }
 
 // show replaces the page on the right.
 func (u *App) show(page fyne.CanvasObject) {
-	u.page, u.welcome, u.reloadPage = page, false, nil
+	u.page, u.welcome, u.reloadPage, u.shownJob = page, false, nil, nil
 	u.content.Objects = []fyne.CanvasObject{page}
 	u.content.Refresh()
 }
@@ -259,6 +261,7 @@ func (u *App) OpenImportWizard(paths []string) { u.openWizard(paths) }
 func (u *App) openJob(ref core.JobRef) *jobPage {
 	p := newJobPage(u, ref)
 	u.show(p.object)
+	u.shownJob = &ref
 	u.current = &ref.ModuleRef
 	u.sidebar.selectNode(jobUID(ref))
 	u.sidebar.opened(jobUID(ref))

@@ -124,7 +124,7 @@ func TestHistoryShowsRevisions(t *testing.T) {
 		}
 	}
 	u := newApp(t, st)
-	h := onUI(func() *historyPage { return newHistoryPage(u, m, core.TestID{Classname: "a.B", Name: "c"}) })
+	h := onUI(func() *historyPage { return newHistoryPage(u, m, core.TestID{Classname: "a.B", Name: "c"}, nil) })
 	waitFor(t, "the runs", func() bool { return h.revisions.Text != "" })
 	want := "#3  passed, 500 ms, revision fedcba098765\n#2  passed, 500 ms, revision abcdef123456\n#1  passed, 500 ms, revision unknown"
 	if got := onUI(func() string { return h.revisions.Text }); got != want {

@@ -26,6 +26,7 @@ type historyPage struct {
 	module    core.ModuleRef
 	test      core.TestID
 	object    fyne.CanvasObject
+	back      *widget.Button // to the job it was opened from, else the module
 	summary   *widget.Label
 	strip     *fyne.Container
 	duration  *Chart
@@ -46,11 +47,13 @@ func (p *historyPage) lastMessage() string {
 }
 
 // openHistory shows a test's history in a module.
+// Its back button returns to the job page it was opened from, else to the module.
 func (u *App) openHistory(m core.ModuleRef, test core.TestID) {
-	u.show(newHistoryPage(u, m, test).object)
+	from := u.shownJob
+	u.show(newHistoryPage(u, m, test, from).object)
 }
 
-func newHistoryPage(u *App, m core.ModuleRef, test core.TestID) *historyPage {
+func newHistoryPage(u *App, m core.ModuleRef, test core.TestID, from *core.JobRef) *historyPage {
 	p := &historyPage{u: u, module: m, test: test}
 	title := widget.NewLabelWithStyle("History of "+test.String(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.Truncation = fyne.TextTruncateEllipsis
@@ -67,6 +70,11 @@ func newHistoryPage(u *App, m core.ModuleRef, test core.TestID) *historyPage {
 	p.messages = widget.NewLabel("")
 	p.messages.Wrapping = fyne.TextWrapWord
 	back := widget.NewButtonWithIcon("Module "+m.String(), theme.NavigateBackIcon(), func() { u.openModule(m) })
+	if from != nil {
+		job := *from
+		back = widget.NewButtonWithIcon("Job "+job.String(), theme.NavigateBackIcon(), func() { u.openJob(job) })
+	}
+	p.back = back
 	p.knownBtn = widget.NewButtonWithIcon("Known issue...", theme.ConfirmIcon(), func() {
 		u.markKnown(m, test, p.lastMessage(), p.load)
 	})

@@ -160,7 +160,7 @@ func TestDiffInResultDetailAndHistory(t *testing.T) {
 	ref := pytestRuns(t, st)
 	u := newApp(t, st)
 	h := onUI(func() *historyPage {
-		return newHistoryPage(u, ref.ModuleRef, core.TestID{Classname: "test_calc", Name: "test_sub"})
+		return newHistoryPage(u, ref.ModuleRef, core.TestID{Classname: "test_calc", Name: "test_sub"}, nil)
 	})
 	waitFor(t, "the history", func() bool { return strings.Contains(h.messages.Text, "Diff:") })
 	if s := onUI(func() string { return h.messages.Text }); !strings.Contains(s, "Expected: 1") || !strings.Contains(s, "Actual:   (2 - 2)") {

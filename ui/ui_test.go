@@ -371,7 +371,7 @@ func TestHistoryFlakyAndComparePagesOnTheDemo(t *testing.T) {
 	vpn := core.ModuleRef{Release: "7.0", Module: "vpn"}
 	long := core.TestID{Classname: fmt.Sprintf(demo.LongFailingClass, "vpn"), Name: demo.LongFailingName}
 
-	h := onUI(func() *historyPage { return newHistoryPage(u, vpn, long) })
+	h := onUI(func() *historyPage { return newHistoryPage(u, vpn, long, nil) })
 	waitFor(t, "the history", func() bool { return len(h.h.Runs) > 0 })
 	summary := onUI(func() string { return h.summary.Text })
 	if !strings.Contains(summary, fmt.Sprintf("failing since 7.0/vpn/%d (%d runs)", demo.FailingFrom, demo.Jobs["7.0"]-demo.FailingFrom+1)) {
@@ -387,6 +387,17 @@ func TestHistoryFlakyAndComparePagesOnTheDemo(t *testing.T) {
 	uiDo(func() { test.Tap(h.strip.Objects[0].(*runCell)) })
 	if cur := onUI(func() *core.ModuleRef { return u.current }); cur == nil || *cur != vpn {
 		t.Error("tapping a run did not open its job")
+	}
+	// Opened from a job, the history's back button returns to that job.
+	from := core.JobRef{ModuleRef: vpn, Number: 3}
+	uiDo(func() { u.openJob(from); u.openHistory(vpn, long) })
+	back := onUI(func() *widget.Button { return findButton(u.page, "Job 7.0/vpn/3") })
+	if back == nil {
+		t.Fatal("no back button to the job the history was opened from")
+	}
+	uiDo(func() { test.Tap(back) })
+	if got := onUI(func() *core.JobRef { return u.shownJob }); got == nil || *got != from {
+		t.Errorf("back went to %v, want the job", got)
 	}
 
 	want, err := analysis.Flaky(ctx, st, vpn, 0)
