@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"path/filepath"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage/repository"
@@ -26,11 +25,7 @@ func KeepOutOfDatabaseFiles(path string) error {
 	if !ok {
 		return fmt.Errorf("keeping the database out of Fyne's file repository: it is a %T", r)
 	}
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return err
-	}
-	repository.Register("file", guardedFiles{fileRepository: full, db: abs})
+	repository.Register("file", guardedFiles{fileRepository: full, isDatabase: store.DatabaseFiles(path)})
 	return nil
 }
 
@@ -47,7 +42,7 @@ type fileRepository interface {
 
 type guardedFiles struct {
 	fileRepository
-	db string // absolute path of the database file
+	isDatabase func(path string) bool // see store.DatabaseFiles
 }
 
 // errDatabaseFile is what Fyne gets for the database's files.
@@ -59,7 +54,7 @@ func (e errDatabaseFile) Error() string {
 
 // refuse is an error when u names the database or one of its companion files.
 func (g guardedFiles) refuse(u fyne.URI) error {
-	if u != nil && u.Scheme() == "file" && store.IsDatabaseFile(g.db, u.Path()) {
+	if u != nil && u.Scheme() == "file" && g.isDatabase(u.Path()) {
 		return errDatabaseFile(u.Path())
 	}
 	return nil

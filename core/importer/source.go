@@ -70,13 +70,14 @@ func expand(paths []string, db string) ([]source, error) {
 	if len(paths) == 0 {
 		return nil, errors.New("no reports given")
 	}
+	isDatabase := store.DatabaseFiles(db)
 	var out []source
 	for _, p := range paths {
 		fi, err := os.Stat(p)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", p, errors.Unwrap(err))
 		}
-		if store.IsDatabaseFile(db, p) {
+		if isDatabase(p) {
 			return nil, fmt.Errorf("%s is regtracker's database (or a file SQLite keeps beside it), not a test report", p)
 		}
 		if !fi.IsDir() {
@@ -92,7 +93,7 @@ func expand(paths []string, db string) ([]source, error) {
 			if err != nil {
 				return err
 			}
-			if e.IsDir() || !isReportName(e.Name()) || store.IsDatabaseFile(db, q) {
+			if e.IsDir() || !isReportName(e.Name()) || isDatabase(q) {
 				return nil
 			}
 			info, err := e.Info()

@@ -258,28 +258,48 @@ var companions = []string{"", "-wal", "-shm", "-journal"}
 // SQLite keeps beside it (its write-ahead log, shared memory, rollback journal), by name
 // or as the same file reached another way. Nothing but SQLite may open those in a
 // process that has the database open: closing any descriptor of a file releases the
-// process's locks on it (DESIGN.md, "The database's files").
-func IsDatabaseFile(db, path string) bool {
+// process's locks on it (DESIGN.md, "The database's files"). To ask about many paths,
+// use DatabaseFiles once.
+func IsDatabaseFile(db, path string) bool { return DatabaseFiles(db)(path) }
+
+// DatabaseFiles is IsDatabaseFile for one database, asked about many paths (a folder's
+// files, a dialog's listing): the database's own names and files are read once.
+func DatabaseFiles(db string) func(path string) bool {
 	if db == "" {
+		return func(string) bool { return false }
+	}
+	abs, err := filepath.Abs(db)
+	if err != nil {
+		return func(string) bool { return false }
+	}
+	type companion struct {
+		name string
+		info os.FileInfo // nil when it does not exist now
+	}
+	files := make([]companion, len(companions))
+	for i, suffix := range companions {
+		files[i].name = abs + suffix
+		files[i].info, _ = os.Stat(files[i].name)
+	}
+	return func(path string) bool {
+		p, err := filepath.Abs(path)
+		if err != nil {
+			return false
+		}
+		for _, f := range files {
+			if p == f.name {
+				return true
+			}
+		}
+		info, err := os.Stat(p)
+		if err != nil {
+			return false
+		}
+		for _, f := range files {
+			if f.info != nil && os.SameFile(info, f.info) {
+				return true
+			}
+		}
 		return false
 	}
-	db, errDB := filepath.Abs(db)
-	p, errP := filepath.Abs(path)
-	if errDB != nil || errP != nil {
-		return false
-	}
-	pInfo, errP := os.Stat(p)
-	for _, suffix := range companions {
-		name := db + suffix
-		if p == name {
-			return true
-		}
-		if errP != nil {
-			continue
-		}
-		if info, err := os.Stat(name); err == nil && os.SameFile(pInfo, info) {
-			return true
-		}
-	}
-	return false
 }
