@@ -192,8 +192,13 @@ func TestCompareWithoutBaseAndAcrossReleases(t *testing.T) {
 	importHistory(t, s, "6.4/vpn", []int{7}, map[string]string{"c::a": "P", "c::b": "F", "c::gone": "P"})
 	importHistory(t, s, "7.0/vpn", []int{1}, map[string]string{"c::a": "F", "c::b": "P", "c::new": "P"})
 	c, err := Compare(ctx, s, jobRef("7.0/vpn/1"), nil)
-	if err != nil || c.Base != nil || len(c.Regressions)+len(c.Fixed)+len(c.StillFailing)+len(c.NewFailures) != 0 {
+	// The first job of a module: every test is new, its failures new failures.
+	if err != nil || c.Base != nil || len(c.Regressions)+len(c.Fixed)+len(c.StillFailing) != 0 ||
+		!reflect.DeepEqual(names(c.NewFailures), []string{"a"}) || c.NewTests != 3 || c.RemovedTests != 0 {
 		t.Fatalf("first job of a module: %+v %v", c, err)
+	}
+	if d, err := s.ResultDetail(ctx, jobRef("7.0/vpn/1"), c.NewFailures[0].Seq); err != nil || d.Name != "a" {
+		t.Errorf("a new failure's Seq names another result: %+v %v", d, err)
 	}
 	base := jobRef("6.4/vpn/7")
 	c, err = Compare(ctx, s, jobRef("7.0/vpn/1"), &base)

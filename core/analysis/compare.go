@@ -38,6 +38,9 @@ type Change struct {
 	Status     core.Status // in the job; for a test only in the base, its base status
 	BaseStatus core.Status // in the base; Passed when the test is new
 	InBase     bool
+	// Seq is the position of the result that decided the test's status: in the job, or
+	// for a fixed test in the base (see core.Store.ResultDetail).
+	Seq uint32
 	// Message is the failure message: the job's, or for a fixed test the base's.
 	Message string
 	// Known is the known issue a failing test falls under, if any.
@@ -61,7 +64,9 @@ func (c Change) BaseWord() string {
 // Comparison is a job compared with a base job.
 type Comparison struct {
 	Job  core.JobRef
-	Base *core.JobRef // nil when the job has no base: the lists are then empty
+	// Base is nil when the job has no base (the first job of its module): every test is
+	// then new, and its failures are listed as NewFailures.
+	Base *core.JobRef
 	// Regressions: passed in the base, failed or error now. Fixed: failed or error in the
 	// base, passed now. StillFailing: failed or error in both. NewFailures: absent from
 	// the base, failed or error now. A test skipped on either side is in none of them.
@@ -81,10 +86,12 @@ func Compare(ctx context.Context, st Store, job core.JobRef, base *core.JobRef) 
 	}
 	if base == nil {
 		b, ok, err := st.Base(ctx, job)
-		if err != nil || !ok {
+		if err != nil {
 			return c, err
 		}
-		base = &b
+		if ok {
+			base = &b
+		}
 	} else if _, err := st.Job(ctx, *base); err != nil {
 		return c, fmt.Errorf("base: %w", err)
 	}
@@ -97,7 +104,7 @@ func Compare(ctx context.Context, st Store, job core.JobRef, base *core.JobRef) 
 		inBase   bool
 	}
 	var found []pending
-	counts, err := merge(ctx, st, job, *base, func(cur, old store.TestState, inCur, inBase bool) {
+	counts, err := merge(ctx, st, job, base, func(cur, old store.TestState, inCur, inBase bool) {
 		switch kind := classify(cur.Status, old.Status, inCur, inBase); kind {
 		case regression:
 			found = append(found, pending{&c.Regressions, cur.Key, cur, old, true})
@@ -134,7 +141,9 @@ func Compare(ctx context.Context, st Store, job core.JobRef, base *core.JobRef) 
 	)
 	wg.Go(func() { names, errs[0] = st.TestNames(ctx, keys) })
 	wg.Go(func() { curMsg, errs[1] = st.Messages(ctx, job, curSeqs) })
-	wg.Go(func() { baseMsg, errs[2] = st.Messages(ctx, *base, baseSeqs) })
+	if len(baseSeqs) > 0 {
+		wg.Go(func() { baseMsg, errs[2] = st.Messages(ctx, *base, baseSeqs) })
+	}
 	wg.Wait()
 	if err := errors.Join(errs[:]...); err != nil {
 		return c, err
@@ -164,10 +173,10 @@ func Compare(ctx context.Context, st Store, job core.JobRef, base *core.JobRef) 
 	for _, o := range order {
 		p := found[o.i]
 		ch := Change{Test: o.id, Status: p.cur.Status, BaseStatus: p.old.Status, InBase: p.inBase,
-			Message: curMsg[p.cur.Seq]}
+			Seq: p.cur.Seq, Message: curMsg[p.cur.Seq]}
 		list := p.list
 		if list == &c.Fixed {
-			ch.Message = baseMsg[p.old.Seq]
+			ch.Seq, ch.Message = p.old.Seq, baseMsg[p.old.Seq]
 		} else if ch.Known = kn.match(ch.Test, ch.Message); ch.Known != nil && list == &c.Regressions {
 			list = &c.Known
 		}
@@ -213,17 +222,20 @@ type mergeCounts struct {
 }
 
 // merge walks the states of job and base together in key order and calls fn for every
-// test of either, saying on which sides it is.
-func merge(ctx context.Context, st Store, job, base core.JobRef, fn func(cur, old store.TestState, inCur, inBase bool)) (mergeCounts, error) {
+// test of either, saying on which sides it is. With no base (nil) every test of job is
+// new.
+func merge(ctx context.Context, st Store, job core.JobRef, base *core.JobRef, fn func(cur, old store.TestState, inCur, inBase bool)) (mergeCounts, error) {
 	var counts mergeCounts
 	a, err := st.States(ctx, job)
 	if err != nil {
 		return counts, err
 	}
 	defer a.Close()
-	b, err := st.States(ctx, base)
-	if err != nil {
-		return counts, err
+	var b store.StateReader = noStates{}
+	if base != nil {
+		if b, err = st.States(ctx, *base); err != nil {
+			return counts, err
+		}
 	}
 	defer b.Close()
 	x, okA := a.Next()
@@ -250,11 +262,18 @@ func merge(ctx context.Context, st Store, job, base core.JobRef, fn func(cur, ol
 	return counts, b.Err()
 }
 
+// noStates is the base of a job that has none: no tests.
+type noStates struct{}
+
+func (noStates) Next() (store.TestState, bool) { return store.TestState{}, false }
+func (noStates) Err() error                    { return nil }
+func (noStates) Close() error                  { return nil }
+
 // diffCounts counts the regressions and fixed tests of job against base, leaving out
 // the regressions that fall under the known issues kn.
 func diffCounts(ctx context.Context, st Store, job, base core.JobRef, kn known) (regressions, fixes int64, err error) {
 	var regressed []store.TestState
-	_, err = merge(ctx, st, job, base, func(cur, old store.TestState, inCur, inBase bool) {
+	_, err = merge(ctx, st, job, &base, func(cur, old store.TestState, inCur, inBase bool) {
 		switch classify(cur.Status, old.Status, inCur, inBase) {
 		case regression:
 			regressions++

@@ -86,7 +86,8 @@ func (r Report) summary() string {
 // syntax (names are the users' own).
 func (r Report) against(ref func(string) string) string {
 	if r.Comparison.Base == nil {
-		return "The first job of its module: nothing to compare with."
+		return fmt.Sprintf("The first job of its module: nothing to compare with, every test is new: %s.",
+			format.Counted(int64(len(r.Comparison.NewFailures)), "new failure"))
 	}
 	c := r.Comparison
 	return fmt.Sprintf("Against %s: %s, %s fixed, %s still failing, %s, %s known (not counted).",

@@ -177,13 +177,14 @@ func runRegressions(ctx context.Context, e *env, args []string) error {
 		return writeJSON(e, out)
 	}
 	if c.Base == nil {
-		fmt.Fprintf(e.stdout, "%s is the first job of %s: nothing to compare with (use --base)\n", c.Job, c.Job.ModuleRef)
-		return nil
+		fmt.Fprintf(e.stdout, "%s is the first job of %s: nothing to compare with (use --base); every test is new: %s",
+			c.Job, c.Job.ModuleRef, format.Counted(int64(len(c.NewFailures)), "new failure"))
+	} else {
+		fmt.Fprintf(e.stdout, "%s against %s: %s, %s fixed, %s still failing, %s, %s, %s removed",
+			c.Job, c.Base, format.Counted(int64(len(c.Regressions)), "regression"), format.Count(int64(len(c.Fixed))),
+			format.Count(int64(len(c.StillFailing))), format.Counted(int64(len(c.NewFailures)), "new failure"),
+			format.Counted(c.NewTests, "new test"), format.Count(c.RemovedTests))
 	}
-	fmt.Fprintf(e.stdout, "%s against %s: %s, %s fixed, %s still failing, %s, %s, %s removed",
-		c.Job, c.Base, format.Counted(int64(len(c.Regressions)), "regression"), format.Count(int64(len(c.Fixed))),
-		format.Count(int64(len(c.StillFailing))), format.Counted(int64(len(c.NewFailures)), "new failure"),
-		format.Counted(c.NewTests, "new test"), format.Count(c.RemovedTests))
 	if len(c.Known) > 0 {
 		fmt.Fprintf(e.stdout, "; %s not counted", format.Counted(int64(len(c.Known)), "known regression"))
 	}

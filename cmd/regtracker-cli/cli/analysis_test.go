@@ -65,6 +65,9 @@ func testAnalysisCommandsOnTheDemo(t *testing.T, db string) {
 	if !strings.Contains(out, `"base": null`) || !strings.Contains(out, `"regressions": []`) {
 		t.Errorf("first job: %s", out)
 	}
+	if _, out, _ = run(t, "regressions", "--db", db, "6.4/dns/1"); !strings.Contains(out, "is the first job of 6.4/dns: nothing to compare with (use --base); every test is new:") {
+		t.Errorf("first job: %s", out)
+	}
 	// Across releases.
 	if code, out, _ := run(t, "regressions", "--db", db, "7.0/vpn/1", "--base", "6.4/vpn/30", "--json"); code != ExitOK || !strings.Contains(out, `"base": "6.4/vpn/30"`) {
 		t.Errorf("cross-release: %d %s", code, out)
