@@ -129,23 +129,27 @@ func New(ctx context.Context, a fyne.App, st Store, opts Options) *App {
 	u.content = container.NewStack()
 
 	toolbar := widget.NewToolbar(
-		widget.NewToolbarAction(theme.FolderOpenIcon(), u.ImportWizard),
-		widget.NewToolbarAction(theme.DownloadIcon(), u.JenkinsWizard),
-		widget.NewToolbarAction(theme.MediaReplayIcon(), u.FetchNewBuilds),
-		widget.NewToolbarAction(theme.ViewRefreshIcon(), u.Reload),
+		newToolbarTip(theme.FolderOpenIcon(), "Import reports... (Ctrl+O)", u.ImportWizard),
+		newToolbarTip(theme.DownloadIcon(), "Import from Jenkins...", u.JenkinsWizard),
+		newToolbarTip(theme.MediaSkipNextIcon(), "Fetch the new builds of every remembered Jenkins job", u.FetchNewBuilds),
+		newToolbarTip(theme.ViewRefreshIcon(), "Reload the history (Ctrl+R)", u.Reload),
 		widget.NewToolbarSpacer(),
-		widget.NewToolbarAction(theme.ComputerIcon(), u.openMonitor),
-		widget.NewToolbarAction(theme.InfoIcon(), u.runDiagnostics),
-		widget.NewToolbarAction(theme.SettingsIcon(), u.openSettings),
-		widget.NewToolbarAction(theme.HelpIcon(), u.about),
+		newToolbarTip(theme.ComputerIcon(), "Resource monitor", u.openMonitor),
+		newToolbarTip(theme.InfoIcon(), "Diagnostics", u.runDiagnostics),
+		newToolbarTip(theme.SettingsIcon(), "Settings...", u.openSettings),
+		newToolbarTip(theme.HelpIcon(), "Help and about", u.about),
 	)
 	split := container.NewHSplit(u.sidebar.object, container.NewBorder(nil, u.tasks.object, nil, nil, u.content))
 	split.Offset = 0.24
-	u.win.SetContent(container.NewBorder(toolbar, u.status, nil, nil, split))
+	u.win.SetContent(withTips(u.win.Canvas(), container.NewBorder(toolbar, u.status, nil, nil, split)))
 
+	shortcut := func(key fyne.KeyName) fyne.Shortcut {
+		return &desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault}
+	}
+	withShortcut := func(it *fyne.MenuItem, key fyne.KeyName) *fyne.MenuItem { it.Shortcut = shortcut(key); return it }
 	u.win.SetMainMenu(fyne.NewMainMenu(
 		fyne.NewMenu("File",
-			fyne.NewMenuItem("Import reports...", u.ImportWizard),
+			withShortcut(fyne.NewMenuItem("Import reports...", u.ImportWizard), fyne.KeyO),
 			fyne.NewMenuItem("Import from Jenkins...", u.JenkinsWizard),
 			fyne.NewMenuItem("Fetch new builds of every remembered Jenkins job", u.FetchNewBuilds),
 			fyne.NewMenuItemSeparator(),
@@ -153,16 +157,17 @@ func New(ctx context.Context, a fyne.App, st Store, opts Options) *App {
 			fyne.NewMenuItem("Settings...", u.openSettings),
 		),
 		fyne.NewMenu("View",
-			fyne.NewMenuItem("Reload", u.Reload),
+			withShortcut(fyne.NewMenuItem("Find a release, module or job", func() { u.win.Canvas().Focus(u.sidebar.search) }), fyne.KeyF),
+			withShortcut(fyne.NewMenuItem("Reload", u.Reload), fyne.KeyR),
 			fyne.NewMenuItem("Resource monitor", u.openMonitor),
 			fyne.NewMenuItem("Diagnostics", u.runDiagnostics),
 		),
-		fyne.NewMenu("Help", fyne.NewMenuItem("About regtracker", u.about)),
+		fyne.NewMenu("Help", fyne.NewMenuItem("First steps", u.firstSteps), fyne.NewMenuItem("About regtracker", u.about)),
 	))
 	c := u.win.Canvas()
-	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { u.ImportWizard() })
-	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { u.Reload() })
-	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { c.Focus(u.sidebar.search) })
+	c.AddShortcut(shortcut(fyne.KeyO), func(fyne.Shortcut) { u.ImportWizard() })
+	c.AddShortcut(shortcut(fyne.KeyR), func(fyne.Shortcut) { u.Reload() })
+	c.AddShortcut(shortcut(fyne.KeyF), func(fyne.Shortcut) { c.Focus(u.sidebar.search) })
 	c.SetOnTypedKey(u.typedKey)
 	u.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { u.Dropped(uris) })
 	u.win.SetCloseIntercept(u.closeRequested)
@@ -272,11 +277,7 @@ func (u *App) openJob(ref core.JobRef) *jobPage {
 // the row-th test of that tab's list selected once it is read (row < 0: none).
 func (u *App) OpenJobTab(ref core.JobRef, tab string, row int) {
 	p := u.openJob(ref)
-	for _, item := range p.tabs.Items {
-		if item.Text == tab {
-			p.tabs.Select(item)
-		}
-	}
+	p.selectTab(tab)
 	if l, ok := p.lists[tab]; ok && row >= 0 {
 		p.selectWhenLoaded = func() {
 			if row < len(l.changes) {

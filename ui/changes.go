@@ -22,10 +22,10 @@ import (
 	"github.com/regtracker/regtracker/core/jenkins"
 )
 
-// changesView is the detail under a job's regressions: the selected regression's
-// changes (the commits between its last pass and its first failure), suspects first
-// and marked, each with a Copy button for its id; a link to the Jenkins build's changes
-// page when the job came from Jenkins; and the test's history.
+// changesView is shown beside a regression's failure: the selected regression's changes
+// (the commits between its last pass and its first failure), suspects first and marked,
+// each with a Copy button for its id, and a link to the Jenkins build's changes page when
+// the job came from Jenkins.
 type changesView struct {
 	u       *App
 	module  core.ModuleRef
@@ -33,14 +33,13 @@ type changesView struct {
 	title   *widget.Label
 	list    *widget.List
 	link    *widget.Hyperlink
-	history *widget.Button
 	change  analysis.Change
 	source  string // the job's source, for the Jenkins link
 }
 
 func newChangesView(u *App, module core.ModuleRef) *changesView {
 	v := &changesView{u: u, module: module}
-	v.title = widget.NewLabel("Select a regression to see the changes behind it.")
+	v.title = widget.NewLabel(selectRegression)
 	v.title.Wrapping = fyne.TextWrapWord
 	v.list = widget.NewList(func() int { return len(v.change.Changes) },
 		func() fyne.CanvasObject {
@@ -78,20 +77,23 @@ func newChangesView(u *App, module core.ModuleRef) *changesView {
 		})
 	v.link = widget.NewHyperlink("", nil)
 	v.link.Hide()
-	v.history = widget.NewButtonWithIcon("History", theme.HistoryIcon(), func() {
-		if v.change.Test != (core.TestID{}) {
-			u.openHistory(module, v.change.Test)
-		}
-	})
-	v.history.Disable()
-	v.object = container.NewBorder(container.NewBorder(nil, nil, nil, container.NewHBox(v.link, v.history), v.title), nil, nil, nil, v.list)
+	v.object = container.NewBorder(container.NewBorder(nil, nil, nil, v.link, v.title), nil, nil, nil, v.list)
 	return v
+}
+
+const selectRegression = "Select a regression to see the changes behind it."
+
+// clear shows no regression's changes.
+func (v *changesView) clear() {
+	v.change = analysis.Change{}
+	v.title.SetText(selectRegression)
+	v.link.Hide()
+	v.list.Refresh()
 }
 
 // show shows the changes behind ch.
 func (v *changesView) show(ch analysis.Change) {
 	v.change = ch
-	v.history.Enable()
 	switch {
 	case ch.LastPassed == nil:
 		v.title.SetText(ch.Test.String() + ": compared with a job of another module, so no changes are known.")

@@ -76,7 +76,7 @@ func newHistoryPage(u *App, m core.ModuleRef, test core.TestID, from *core.JobRe
 	}
 	p.back = back
 	p.knownBtn = widget.NewButtonWithIcon("Known issue...", theme.ConfirmIcon(), func() {
-		u.markKnown(m, test, p.lastMessage(), p.load)
+		u.markKnown(m, test, p.lastMessage(), false, p.load)
 	})
 	p.revisions = widget.NewLabel("")
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(p.knownBtn, back), title), p.summary,

@@ -16,7 +16,8 @@ import (
 )
 
 // jobPage shows a job: what changed against its base first, then its failure groups and
-// all its results.
+// all its results. Every list shows its selected test's failure (message, diff, stack
+// trace) under it, and a regression the changes behind it beside that.
 type jobPage struct {
 	u      *App
 	ref    core.JobRef
@@ -27,22 +28,23 @@ type jobPage struct {
 	stats   *widget.Label
 	base    *widget.Select
 	tabs    *container.AppTabs
+	items   map[string]*container.TabItem // by tab title (tabRegressions...)
 
 	cmp       analysis.Comparison
 	fixedBase *core.JobRef // a base chosen before the choices were read
 	query     int          // increases with each comparison; older answers are dropped
 	lists     map[string]*changeList
-	groups    []analysis.Group
-	groupL    *widget.List
+	failures  map[string]*resultDetail // the selected test's failure, under each list
+	groups    *groupsView
 	all       *resultsView
 	slowerL   *slowerList
 	exportBtn *widget.Button
-	details   []*changesView // under the Regressions and Known issues tabs
+	details   []*changesView // beside the failure under the Regressions and Known issues tabs
 	// selectWhenLoaded, when set, runs once the comparison is shown (OpenJobTab).
 	selectWhenLoaded func()
 }
 
-// Tab titles, in order: the answer first.
+// Tab titles, in order: the answer first. A tab shows its count after its title.
 const (
 	tabRegressions  = "Regressions"
 	tabFixed        = "Fixed"
@@ -54,8 +56,13 @@ const (
 	tabAll          = "All results"
 )
 
+var changeTabs = []string{tabRegressions, tabFixed, tabStillFailing, tabNewFailures, tabKnown}
+
+const selectFailure = "Select a test to see its failure: message, stack trace and output."
+
 func newJobPage(u *App, ref core.JobRef) *jobPage {
-	p := &jobPage{u: u, ref: ref, lists: map[string]*changeList{}}
+	p := &jobPage{u: u, ref: ref, lists: map[string]*changeList{}, failures: map[string]*resultDetail{},
+		items: map[string]*container.TabItem{}}
 	title := widget.NewLabelWithStyle("Job "+ref.String(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	p.summary = widget.NewLabel("Loading...")
 	p.change = widget.NewLabel("")
@@ -70,83 +77,89 @@ func newJobPage(u *App, ref core.JobRef) *jobPage {
 	p.exportBtn = widget.NewButtonWithIcon("Export...", theme.DocumentSaveIcon(), func() { u.exportJob(ref, p.fixedBase) })
 
 	var items []*container.TabItem
-	for _, t := range []string{tabRegressions, tabFixed, tabStillFailing, tabNewFailures, tabKnown} {
+	for _, t := range changeTabs {
 		l := newChangeList(u, t == tabFixed)
 		switch t {
 		case tabKnown:
-			l.knownLabel = "Not known..."
+			l.knownLabel, l.knownIcon = "Remove known issue...", theme.ContentRemoveIcon()
 			l.onKnown = func(ch analysis.Change) { u.unmarkKnown(ch.Known, func() { p.load(p.fixedBase) }) }
 		case tabFixed:
 		default:
 			l.onKnown = func(ch analysis.Change) {
-				u.markKnown(ref.ModuleRef, ch.Test, ch.Message, func() { p.load(p.fixedBase) })
+				u.markKnown(ref.ModuleRef, ch.Test, ch.Message, false, func() { p.load(p.fixedBase) })
 			}
 		}
 		p.lists[t] = l
+		failure := newResultDetail(u, ref.ModuleRef, selectFailure)
+		p.failures[t] = failure
+		var lower fyne.CanvasObject = failure.object
+		var changes *changesView
 		if t == tabRegressions || t == tabKnown {
-			// A regression's detail: the changes behind it, and its history.
-			detail := newChangesView(u, ref.ModuleRef)
-			p.details = append(p.details, detail)
-			l.list.OnSelected = func(i widget.ListItemID) {
-				if i < len(l.changes) {
-					detail.show(l.changes[i])
-				}
-			}
-			split := container.NewVSplit(l.object, detail.object)
-			split.Offset = 0.6
-			items = append(items, container.NewTabItem(t, split))
-			continue
+			changes = newChangesView(u, ref.ModuleRef)
+			p.details = append(p.details, changes)
+			beside := container.NewHSplit(failure.object, changes.object)
+			beside.Offset = 0.6
+			lower = beside
 		}
+		fixed := t == tabFixed
 		l.list.OnSelected = func(i widget.ListItemID) {
-			if i < len(l.changes) {
-				u.openHistory(ref.ModuleRef, l.changes[i].Test)
+			if i >= len(l.changes) {
+				return
+			}
+			ch := l.changes[i]
+			if fixed && p.cmp.Base != nil {
+				failure.show(*p.cmp.Base, ch.Seq, fmt.Sprintf("its failure in %s; it passes in %s", p.cmp.Base, ref))
+			} else {
+				failure.show(ref, ch.Seq, "")
+			}
+			if changes != nil {
+				changes.show(ch)
 			}
 		}
-		items = append(items, container.NewTabItem(t, l.object))
+		split := container.NewVSplit(l.object, lower)
+		split.Offset = 0.45
+		items = append(items, container.NewTabItem(t, split))
 	}
-	p.groupL = widget.NewList(func() int { return len(p.groups) },
-		func() fyne.CanvasObject {
-			count := widget.NewLabel("")
-			count.Alignment = fyne.TextAlignTrailing
-			count.TextStyle.Bold = true
-			sig := widget.NewLabel("")
-			sig.Truncation = fyne.TextTruncateEllipsis
-			ex := widget.NewLabel("")
-			ex.Importance = widget.LowImportance
-			ex.Truncation = fyne.TextTruncateEllipsis
-			return container.NewBorder(nil, nil, count, nil, container.NewVBox(sig, ex))
-		},
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			g := p.groups[i]
-			box := o.(*fyne.Container)
-			inner := box.Objects[0].(*fyne.Container)
-			inner.Objects[0].(*widget.Label).SetText(g.Signature)
-			inner.Objects[1].(*widget.Label).SetText("e.g. " + g.Example.Test.String())
-			box.Objects[1].(*widget.Label).SetText(format.Count(int64(g.Count)) + " ×")
-		})
+	p.groups = newGroupsView(u, ref)
+	p.groups.changed = func() { p.load(p.fixedBase) }
 	p.all = newResultsView(u, ref)
-	hint := widget.NewLabel("Select a regression to see the changes behind it, another test to see its history.")
-	hint.Importance = widget.LowImportance
 	p.slowerL = newSlowerList(u, ref)
-	items = append(items, container.NewTabItem(tabGroups, p.groupL), container.NewTabItem(tabSlower, p.slowerL.object),
+	items = append(items, container.NewTabItem(tabGroups, p.groups.object), container.NewTabItem(tabSlower, p.slowerL.object),
 		container.NewTabItem(tabAll, p.all.object))
+	for _, it := range items {
+		p.items[it.Text] = it
+	}
 	p.tabs = container.NewAppTabs(items...)
 	p.tabs.OnSelected = func(t *container.TabItem) {
-		switch t.Text {
-		case tabAll:
+		switch t {
+		case p.items[tabAll]:
 			p.all.start()
-		case tabSlower:
+		case p.items[tabSlower]:
 			p.slowerL.start()
 		}
 	}
 
 	header := container.NewVBox(
 		container.NewBorder(nil, nil, title, container.NewHBox(p.exportBtn, moduleBtn, widget.NewLabel("Compare with"), p.base)),
-		p.summary, p.change, p.stats, hint)
+		p.summary, p.change, p.stats)
 	p.object = container.NewBorder(header, nil, nil, nil, p.tabs)
 	p.load(nil)
 	p.loadBases()
 	return p
+}
+
+// selectTab shows the tab titled title (tabRegressions...).
+func (p *jobPage) selectTab(title string) {
+	if it := p.items[title]; it != nil {
+		p.tabs.Select(it)
+	}
+}
+
+// countTab writes n after a tab's title: "Regressions 62".
+func (p *jobPage) countTab(title string, n int) {
+	if it := p.items[title]; it != nil {
+		it.Text = title + " " + format.Count(int64(n))
+	}
 }
 
 // setBase compares the job with base instead of the job before.
@@ -165,6 +178,13 @@ func (p *jobPage) load(base *core.JobRef) {
 		haveBase bool
 	)
 	p.change.SetText("Comparing...")
+	for _, t := range changeTabs {
+		p.lists[t].loading()
+		p.failures[t].clear(selectFailure)
+	}
+	for _, d := range p.details {
+		d.clear()
+	}
 	p.query++
 	q := p.query
 	p.u.background(func(ctx context.Context) (err error) {
@@ -191,7 +211,8 @@ func (p *jobPage) load(base *core.JobRef) {
 			p.change.SetText("")
 			return
 		}
-		p.cmp, p.groups = cmp, groups
+		p.cmp = cmp
+		p.groups.set(groups)
 		j := job
 		p.summary.SetText(fmt.Sprintf("%s tests: %s passed, %s failed, %s errors, %s skipped, %s flaky. Pass rate %s.",
 			format.Count(j.Tests), format.Count(j.Passed), format.Count(j.Failed), format.Count(j.Errors),
@@ -207,21 +228,36 @@ func (p *jobPage) load(base *core.JobRef) {
 					format.Counted(int64(len(cmp.Known)), "regression")))
 			}
 		} else {
-			p.change.SetText("The first job of its module: choose a job to compare with.")
+			p.change.SetText(fmt.Sprintf("The first job of its module: nothing to compare with, so every test is new and its %s listed as new failures. Choose a job to compare with.",
+				format.Counted(int64(len(cmp.NewFailures)), "failure")))
 		}
 		for _, d := range p.details {
 			d.source = j.Source
 		}
 		p.stats.SetText(fmt.Sprintf("Imported %s from %s in %s (%s cases/s, peak memory %s).", ago(j.ImportedAt),
 			shorten(j.Source, 80), format.Duration(j.Stats.Total), format.Rate(j.CasesPerSecond()), format.Bytes(j.Stats.PeakRSS)))
+		none := "None."
+		if !haveBase {
+			none = "None: there is no job before to compare with."
+		}
 		for title, list := range map[string][]analysis.Change{tabRegressions: cmp.Regressions, tabFixed: cmp.Fixed,
 			tabStillFailing: cmp.StillFailing, tabNewFailures: cmp.NewFailures, tabKnown: cmp.Known} {
-			p.lists[title].set(list)
+			empty := none
+			if title == tabRegressions && !haveBase && len(cmp.NewFailures) > 0 {
+				empty = "None: there is no job before to compare with. Its failures are under New failures."
+			}
+			p.lists[title].set(list, empty)
+			p.countTab(title, len(list))
 		}
-		p.groupL.Refresh()
-		if p.selectWhenLoaded != nil {
+		p.countTab(tabGroups, len(groups))
+		p.countTab(tabAll, int(j.Tests))
+		p.tabs.Refresh()
+		switch {
+		case p.selectWhenLoaded != nil:
 			p.selectWhenLoaded()
 			p.selectWhenLoaded = nil
+		case !haveBase && len(cmp.NewFailures) > 0 && p.tabs.Selected() == p.items[tabRegressions]:
+			p.selectTab(tabNewFailures) // a first job's answer is its failures
 		}
 	})
 }
@@ -265,17 +301,20 @@ func shorten(s string, n int) string {
 	return s
 }
 
-// changeList is one of the lists of changed tests: status, test and message per row.
+// changeList is one of the lists of changed tests, a line per test: status, test and
+// message.
 type changeList struct {
 	object  fyne.CanvasObject
 	list    *widget.List
 	empty   *widget.Label
 	changes []analysis.Change
 	fixed   bool
-	// onKnown, when set, gives each row a button (labelled knownLabel, by default
-	// "Known issue...") that marks its test as a known issue, or takes the mark back.
+	// onKnown, when set, gives each row a button (labelled knownLabel with knownIcon, by
+	// default "Known issue..." with a flag) that marks its test as a known issue, or
+	// takes the mark back.
 	onKnown    func(analysis.Change)
 	knownLabel string
+	knownIcon  fyne.Resource
 }
 
 func newChangeList(u *App, fixed bool) *changeList {
@@ -284,28 +323,27 @@ func newChangeList(u *App, fixed bool) *changeList {
 		func() fyne.CanvasObject {
 			status := canvas.NewText("regression", theme.Color(theme.ColorNameError))
 			status.TextStyle.Bold = true
-			name := widget.NewLabel("")
-			name.Truncation = fyne.TextTruncateEllipsis
+			name := newElidedLabel()
 			msg := widget.NewLabel("")
 			msg.Importance = widget.LowImportance
 			msg.Truncation = fyne.TextTruncateEllipsis
-			label := c.knownLabel
+			label, icon := c.knownLabel, c.knownIcon
 			if label == "" {
-				label = "Known issue..."
+				label, icon = "Known issue...", knownIcon()
 			}
-			known := widget.NewButtonWithIcon(label, theme.ConfirmIcon(), nil)
+			known := widget.NewButtonWithIcon(label, icon, nil)
 			known.Importance = widget.LowImportance
 			if c.onKnown == nil {
 				known.Hide()
 			}
-			return container.NewBorder(nil, nil, container.NewCenter(status), container.NewCenter(known), container.NewVBox(name, msg))
+			return container.NewBorder(nil, nil, container.NewCenter(status), known, container.NewGridWithColumns(2, name, msg))
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			ch := c.changes[i]
 			box := o.(*fyne.Container)
 			inner := box.Objects[0].(*fyne.Container)
 			status := box.Objects[1].(*fyne.Container).Objects[0].(*canvas.Text)
-			known := box.Objects[2].(*fyne.Container).Objects[0].(*widget.Button)
+			known := box.Objects[2].(*widget.Button)
 			known.OnTapped = func() {
 				if c.onKnown != nil {
 					c.onKnown(ch)
@@ -318,7 +356,7 @@ func newChangeList(u *App, fixed bool) *changeList {
 			status.Text = fmt.Sprintf("%s %s → %s", arrow, ch.BaseWord(), ch.Status)
 			status.Color = statusColor(ch.Status, false)
 			status.Refresh()
-			inner.Objects[0].(*widget.Label).SetText(ch.Test.String())
+			inner.Objects[0].(*elidedLabel).SetText(ch.Test.String())
 			msg := format.FirstLine(ch.Message)
 			if ch.LastPassed != nil && len(ch.Changes) > 0 {
 				changes := fmt.Sprintf("%s since %s", format.Counted(int64(len(ch.Changes)), "change"), ch.LastPassed)
@@ -332,14 +370,23 @@ func newChangeList(u *App, fixed bool) *changeList {
 			}
 			inner.Objects[1].(*widget.Label).SetText(msg)
 		})
-	c.empty = widget.NewLabel("None.")
+	c.empty = widget.NewLabel("Loading...")
 	c.empty.Alignment = fyne.TextAlignCenter
+	c.empty.Wrapping = fyne.TextWrapWord
 	c.object = container.NewStack(c.list, c.empty)
 	return c
 }
 
-func (c *changeList) set(changes []analysis.Change) {
+// loading empties the list while its changes are read.
+func (c *changeList) loading() {
+	c.set(nil, "Loading...")
+}
+
+// set shows changes, or the words empty when there are none.
+func (c *changeList) set(changes []analysis.Change, empty string) {
 	c.changes = changes
+	c.list.UnselectAll()
+	c.empty.SetText(empty)
 	if len(changes) == 0 {
 		c.empty.Show()
 	} else {

@@ -2,12 +2,10 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/regtracker/regtracker/core"
@@ -28,12 +26,7 @@ type resultsView struct {
 	order   *widget.Select
 	count   *widget.Label
 	table   *widget.Table
-	detail  *widget.Entry
-	diff    *fyne.Container // the expected/actual diff of the result shown, if any
-	copyBtn *widget.Button
-
-	historyBtn   *widget.Button
-	selectedTest *core.TestID
+	detail  *resultDetail
 
 	started bool
 	query   int      // increases with each new query; late answers to older ones are dropped
@@ -44,6 +37,8 @@ type resultsView struct {
 }
 
 const resultsPage = 200
+
+const selectResult = "Select a result to see its message, stack trace and output."
 
 var (
 	statusFilters = []string{"All statuses", "Failed or error", "Failed", "Error", "Skipped", "Passed"}
@@ -80,23 +75,9 @@ func newResultsView(u *App, ref core.JobRef) *resultsView {
 		v.table.SetColumnWidth(i, w)
 	}
 	v.table.OnSelected = func(id widget.TableCellID) { v.selected(id.Row) }
-	v.detail = widget.NewMultiLineEntry()
-	v.detail.Wrapping = fyne.TextWrapOff
-	v.detail.SetPlaceHolder("Select a result to see its message, stack trace and output.")
-	v.copyBtn = widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() {
-		u.fyne.Clipboard().SetContent(v.detail.Text)
-		u.setStatus("Copied the result's details.")
-	})
-	v.copyBtn.Disable()
-	v.historyBtn = widget.NewButtonWithIcon("History", theme.HistoryIcon(), func() {
-		if v.selectedTest != nil {
-			u.openHistory(ref.ModuleRef, *v.selectedTest)
-		}
-	})
-	v.historyBtn.Disable()
+	v.detail = newResultDetail(u, ref.ModuleRef, selectResult)
 	bar := container.NewBorder(nil, nil, nil, container.NewHBox(v.status, v.order, v.count), v.filter)
-	v.diff = container.NewStack()
-	split := container.NewVSplit(v.table, container.NewBorder(v.diff, nil, nil, container.NewVBox(v.copyBtn, v.historyBtn), v.detail))
+	split := container.NewVSplit(v.table, v.detail.object)
 	split.Offset = 0.7
 	v.object = container.NewBorder(bar, nil, nil, nil, split)
 	return v
@@ -161,6 +142,7 @@ func (v *resultsView) reload() {
 		v.pages, v.loading = map[int][]store.ResultRow{}, map[int]bool{}
 		v.count.SetText(format.Count(int64(len(ids))) + " results")
 		v.table.UnselectAll()
+		v.detail.clear(selectResult) // the result shown may not pass the new filter
 		v.table.ScrollToTop()
 		v.table.Refresh()
 	})
@@ -220,16 +202,7 @@ func (v *resultsView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 		l.SetText(r.Test.String())
 	case 1:
 		l.SetText(statusWord(r.Status, r.Flaky))
-		switch {
-		case r.Status == core.Failed:
-			l.Importance = widget.DangerImportance
-		case r.Status == core.Error:
-			l.Importance = widget.WarningImportance
-		case r.Status == core.Skipped:
-			l.Importance = widget.LowImportance
-		default:
-			l.Importance = widget.SuccessImportance
-		}
+		l.Importance = statusImportance(r.Status)
 	case 2:
 		l.Alignment = fyne.TextAlignTrailing
 		l.SetText(seconds(r.Duration))
@@ -244,34 +217,5 @@ func (v *resultsView) selected(i int) {
 	if !ok {
 		return
 	}
-	var res core.Result
-	v.u.background(func(ctx context.Context) (err error) {
-		res, err = v.u.store.ResultDetail(ctx, v.ref, r.Seq)
-		return err
-	}, func(err error) {
-		if err != nil {
-			v.detail.SetText(err.Error())
-			return
-		}
-		v.diff.Objects = nil
-		if rt, ok := diffRichText(res.Message); ok && res.Status.IsFailure() {
-			v.diff.Objects = []fyne.CanvasObject{rt}
-		}
-		v.diff.Refresh()
-		var b strings.Builder
-		fmt.Fprintf(&b, "%s\nstatus: %s, duration: %s\n", core.TestID{Classname: res.Classname, Name: res.Name},
-			statusWord(res.Status, res.Flaky), seconds(res.Duration))
-		for _, part := range []struct{ title, text string }{
-			{"Message", res.Message}, {"Type", res.Type}, {"Stack trace", res.Details},
-			{"Output", res.SystemOut}, {"Error output", res.SystemErr},
-		} {
-			if part.text != "" {
-				fmt.Fprintf(&b, "\n%s:\n%s\n", part.title, part.text)
-			}
-		}
-		v.detail.SetText(b.String())
-		v.copyBtn.Enable()
-		v.selectedTest = &r.Test
-		v.historyBtn.Enable()
-	})
+	v.detail.show(v.ref, r.Seq, "")
 }

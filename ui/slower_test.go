@@ -34,11 +34,7 @@ func TestSlowerTab(t *testing.T) {
 		t.Error("the slower tests were read before the tab was shown")
 	}
 	uiDo(func() {
-		for _, item := range p.tabs.Items {
-			if item.Text == tabSlower {
-				p.tabs.Select(item)
-			}
-		}
+		p.selectTab(tabSlower)
 	})
 	waitFor(t, "the slower tests", func() bool { return len(p.slowerL.tests) == 1 })
 	if note := onUI(func() string { return p.slowerL.note.Text }); !strings.HasPrefix(note, "1 test passed in at least 2×") {

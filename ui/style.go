@@ -5,7 +5,9 @@ import (
 	"image/color"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/regtracker/regtracker/core"
 	"github.com/regtracker/regtracker/core/format"
@@ -26,6 +28,31 @@ func statusColor(s core.Status, flaky bool) color.Color {
 		return theme.Color(theme.ColorNameDisabled)
 	}
 	return theme.Color(theme.ColorNameSuccess)
+}
+
+// statusImportance colours a status word in a label.
+func statusImportance(s core.Status) widget.Importance {
+	switch s {
+	case core.Failed:
+		return widget.DangerImportance
+	case core.Error:
+		return widget.WarningImportance
+	case core.Skipped:
+		return widget.LowImportance
+	}
+	return widget.SuccessImportance
+}
+
+// knownIcon marks what records a known issue: a failure acknowledged, not counted.
+func knownIcon() fyne.Resource { return theme.WarningIcon() }
+
+// compareTests orders test identities as people read them: class, then name, digits
+// by value (test_dpd_11 before test_dpd_105).
+func compareTests(a, b core.TestID) int {
+	if c := format.CompareNatural(a.Classname, b.Classname); c != 0 {
+		return c
+	}
+	return format.CompareNatural(a.Name, b.Name)
 }
 
 func statusWord(s core.Status, flaky bool) string {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -24,19 +25,38 @@ import (
 // exporting a job's comparison, and showing an assertion's expected and actual values.
 
 // markKnown asks for a reason (and optionally a link and an expiry) and records the test
-// of module as a known issue; with the signature box ticked, every failure whose message
-// has the signature of message. done runs after it was recorded or undone.
-func (u *App) markKnown(module core.ModuleRef, test core.TestID, message string, done func()) {
+// of module as a known issue; with the signature box ticked (at first when bySignature),
+// every failure whose message has the signature of message. done runs after it was
+// recorded or undone.
+func (u *App) markKnown(module core.ModuleRef, test core.TestID, message string, bySignature bool, done func()) {
 	reason := widget.NewEntry()
 	reason.SetPlaceHolder("why, e.g. JIRA-123: the lab's DNS is down")
 	link := widget.NewEntry()
 	link.SetPlaceHolder("https://... (optional)")
 	expires := widget.NewEntry()
 	expires.SetPlaceHolder("YYYY-MM-DD (optional: the last day it applies)")
+	// Validated in place: Mark stays disabled, and what was typed stays, until the
+	// form is right.
+	reason.Validator = func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			return errors.New("a reason is needed")
+		}
+		return nil
+	}
+	expires.Validator = func(s string) error {
+		if s = strings.TrimSpace(s); s != "" {
+			if _, err := time.Parse(core.DateLayout, s); err != nil {
+				return errors.New("a date as YYYY-MM-DD, or nothing")
+			}
+		}
+		return nil
+	}
 	sig := analysis.Signature(message)
 	bySig := widget.NewCheck("Every failure with this message's signature: "+shorten(sig, 60), nil)
 	if message == "" {
 		bySig.Disable()
+	} else {
+		bySig.SetChecked(bySignature)
 	}
 	items := []*widget.FormItem{
 		widget.NewFormItem("Test", widget.NewLabel(test.String())),
@@ -75,12 +95,6 @@ func (u *App) markKnown(module core.ModuleRef, test core.TestID, message string,
 			}
 		})
 	}, u.win)
-	reason.Validator = func(s string) error {
-		if strings.TrimSpace(s) == "" {
-			return errors.New("a reason is needed")
-		}
-		return nil
-	}
 	d.Resize(fyne.NewSize(620, 360))
 	d.Show()
 }
@@ -91,12 +105,15 @@ func (u *App) unmarkKnown(k *core.KnownIssue, done func()) {
 		return
 	}
 	msg := fmt.Sprintf("Remove known issue %d (%s: %s)? Its failures count again.", k.ID, k.Subject(), k.Reason)
-	dialog.ShowConfirm("Not a known issue", msg, func(ok bool) {
-		if !ok {
-			return
+	d := dialog.NewConfirm("Remove the known issue", msg, func(ok bool) {
+		if ok {
+			u.removeKnown(*k, done)
 		}
-		u.removeKnown(*k, done)
 	}, u.win)
+	d.SetConfirmText("Remove")
+	d.SetDismissText("Cancel")
+	d.SetConfirmImportance(widget.DangerImportance)
+	d.Show()
 }
 
 // removeKnown removes the known issue k: its failures count again.
@@ -119,14 +136,16 @@ func (u *App) removeKnown(k core.KnownIssue, done func()) {
 
 // offerUndo tells what was recorded and offers to take it back.
 func (u *App) offerUndo(k core.KnownIssue, done func()) {
-	d := dialog.NewCustomConfirm("Known issue recorded", "Undo", "OK",
-		widget.NewLabel(fmt.Sprintf("%s is a known issue in %s (#%d): it is listed apart and no longer counted.", k.Subject(), k.Module, k.ID)),
-		func(ok bool) {
-			if !ok {
-				return
-			}
-			u.removeKnown(k, done)
-		}, u.win)
+	var d *dialog.CustomDialog
+	ok := widget.NewButtonWithIcon("OK", theme.ConfirmIcon(), func() { d.Hide() })
+	ok.Importance = widget.HighImportance
+	undo := widget.NewButtonWithIcon("Undo", theme.ContentUndoIcon(), func() {
+		d.Hide()
+		u.removeKnown(k, done)
+	})
+	d = dialog.NewCustomWithoutButtons("Known issue recorded",
+		widget.NewLabel(fmt.Sprintf("%s is a known issue in %s (#%d): it is listed apart and no longer counted.", k.Subject(), k.Module, k.ID)), u.win)
+	d.SetButtons([]fyne.CanvasObject{undo, ok})
 	d.Show()
 }
 

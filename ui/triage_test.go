@@ -107,9 +107,24 @@ func TestKnownIssueFromAJobListWithUndo(t *testing.T) {
 		test.Tap(btn)
 	})
 	waitFor(t, "the known issue form", func() bool { return overlayButton(u, "Mark") != nil })
+	// An empty reason or a wrong date keeps the form open, Mark disabled, what was
+	// typed kept.
+	uiDo(func() {
+		expires := findInOverlay(u, func(e *widget.Entry) bool { return strings.HasPrefix(e.PlaceHolder, "YYYY") })
+		test.Type(expires, "next week")
+		test.Tap(overlayButton(u, "Mark"))
+	})
+	if onUI(func() bool { b := overlayButton(u, "Mark"); return b == nil || !b.Disabled() }) {
+		t.Fatal("the form closed, or Mark is enabled, with no reason and a wrong date")
+	}
 	uiDo(func() {
 		reason := findInOverlay(u, func(e *widget.Entry) bool { return strings.HasPrefix(e.PlaceHolder, "why") })
 		test.Type(reason, "JIRA-7 lab is down")
+		expires := findInOverlay(u, func(e *widget.Entry) bool { return strings.HasPrefix(e.PlaceHolder, "YYYY") })
+		if expires.Text != "next week" {
+			t.Errorf("the date typed is lost: %q", expires.Text)
+		}
+		expires.SetText("")
 		test.Tap(overlayButton(u, "Mark"))
 	})
 	waitFor(t, "the undo offer", func() bool { return overlayButton(u, "Undo") != nil })
@@ -138,15 +153,15 @@ func TestKnownIssueFromAJobListWithUndo(t *testing.T) {
 		l := p.lists[tabKnown]
 		l.list.Resize(fyne.NewSize(900, 400))
 		for _, o := range test.LaidOutObjects(l.list) {
-			if b, ok := o.(*widget.Button); ok && b.Text == "Not known..." {
+			if b, ok := o.(*widget.Button); ok && b.Text == "Remove known issue..." {
 				test.Tap(b)
 				return
 			}
 		}
-		t.Error("no Not known... button in the Known issues tab")
+		t.Error("no Remove known issue... button in the Known issues tab")
 	})
-	waitFor(t, "the confirmation", func() bool { return overlayButton(u, "Yes") != nil })
-	uiDo(func() { test.Tap(overlayButton(u, "Yes")) })
+	waitFor(t, "the confirmation", func() bool { return overlayButton(u, "Remove") != nil })
+	uiDo(func() { test.Tap(overlayButton(u, "Remove")) })
 	waitFor(t, "the removal", func() bool { all, _ := st.KnownIssues(ctx, nil); return len(all) == 0 })
 	waitFor(t, "the page with it counted", func() bool { return len(p.lists[tabRegressions].changes) == 2 })
 }
@@ -186,17 +201,17 @@ func TestResultDetailShowsTheDiff(t *testing.T) {
 	waitFor(t, "the filter", func() bool { return len(v.ids) == 1 })
 	waitFor(t, "the row", func() bool { _, ok := v.row(0); return ok })
 	uiDo(func() { v.selected(0) })
-	waitFor(t, "the detail", func() bool { return strings.Contains(v.detail.Text, "test_sub") })
+	waitFor(t, "the detail", func() bool { return strings.Contains(v.detail.text.Text, "test_sub") })
 	rt := onUI(func() *widget.RichText {
-		if len(v.diff.Objects) == 0 {
+		if len(v.detail.diff.Objects) == 0 {
 			return nil
 		}
-		return v.diff.Objects[0].(*widget.RichText)
+		return v.detail.diff.Objects[0].(*widget.RichText)
 	})
 	if rt == nil || !strings.Contains(rt.String(), "Expected: 1   Actual: (2 - 2)") || !strings.Contains(rt.String(), "[-1-]{+(2 - 2)+}") {
 		t.Errorf("diff %v", rt)
 	}
-	if strings.Contains(onUI(func() string { return v.detail.Text }), "Diff:") {
+	if strings.Contains(onUI(func() string { return v.detail.text.Text }), "Diff:") {
 		t.Error("the diff is shown a second time in the details")
 	}
 }

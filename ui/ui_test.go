@@ -293,7 +293,7 @@ func TestJobPageShowsTheRegressionsAndTheFilterNarrowsResults(t *testing.T) {
 		test.Tap(o.(*rowCell))
 	})
 	waitFor(t, "the result's details", func() bool {
-		return strings.Contains(v.detail.Text, "status: failed")
+		return strings.Contains(v.detail.title.Text, "\nfailed, ") && v.detail.text.Visible()
 	})
 	// A double click on a result opens its test's history.
 	before := onUI(func() fyne.CanvasObject { return u.page })

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -380,6 +381,18 @@ func TestGroups(t *testing.T) {
 		groups[0].Example.Test.Name != "a" || groups[0].Example.Message != "Connection refused: gateway-1:4501" ||
 		groups[1].Count != 1 || groups[1].Signature != `expected "{q}" but was "{q}"` {
 		t.Errorf("groups %+v", groups)
+	}
+	// A group's positions name its results: every one of them failed with its signature.
+	var names []string
+	for _, seq := range groups[0].Seqs {
+		d, err := s.ResultDetail(ctx, ref, seq)
+		if err != nil || Signature(d.Message) != groups[0].Signature {
+			t.Errorf("position %d of the group: %+v %v", seq, d, err)
+		}
+		names = append(names, d.Name)
+	}
+	if slices.Sort(names); !reflect.DeepEqual(names, []string{"a", "b", "z"}) {
+		t.Errorf("the group's results: %v", names)
 	}
 }
 

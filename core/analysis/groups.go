@@ -15,6 +15,8 @@ type Group struct {
 	Signature string
 	Count     int
 	Example   Change // the first test of the group by name, with its message
+	// Seqs are the positions in the job of the group's results (see Change.Seq).
+	Seqs []uint32
 }
 
 // Groups groups the failing tests (failed or error) of job by message signature, largest
@@ -47,7 +49,7 @@ func Groups(ctx context.Context, st Store, job core.JobRef) ([]Group, error) {
 	}
 	bySig := map[string]*Group{}
 	for i, k := range keys {
-		ch := Change{Test: names[k], Status: status[k], InBase: false, Message: messages[seqs[i]]}
+		ch := Change{Test: names[k], Status: status[k], InBase: false, Seq: seqs[i], Message: messages[seqs[i]]}
 		sig := Signature(ch.Message)
 		g := bySig[sig]
 		if g == nil {
@@ -55,6 +57,7 @@ func Groups(ctx context.Context, st Store, job core.JobRef) ([]Group, error) {
 			bySig[sig] = g
 		}
 		g.Count++
+		g.Seqs = append(g.Seqs, seqs[i])
 		if before(ch.Test, g.Example.Test) {
 			g.Example = ch
 		}
