@@ -27,14 +27,14 @@ import (
 // each with a Copy button for its id, and a link to the Jenkins build's changes page when
 // the job came from Jenkins.
 type changesView struct {
-	u       *App
-	module  core.ModuleRef
-	object  fyne.CanvasObject
-	title   *widget.Label
-	list    *widget.List
-	link    *widget.Hyperlink
-	change  analysis.Change
-	source  string // the job's source, for the Jenkins link
+	u      *App
+	module core.ModuleRef
+	object fyne.CanvasObject
+	title  *widget.Label
+	list   *widget.List
+	link   *widget.Hyperlink
+	change analysis.Change
+	source string // the job's source, for the Jenkins link
 }
 
 func newChangesView(u *App, module core.ModuleRef) *changesView {

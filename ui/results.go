@@ -21,12 +21,12 @@ type resultsView struct {
 	ref    core.JobRef
 	object fyne.CanvasObject
 
-	filter  *widget.Entry
-	status  *widget.Select
-	order   *widget.Select
-	count   *widget.Label
-	table   *widget.Table
-	detail  *resultDetail
+	filter *widget.Entry
+	status *widget.Select
+	order  *widget.Select
+	count  *widget.Label
+	table  *widget.Table
+	detail *resultDetail
 
 	started bool
 	query   int      // increases with each new query; late answers to older ones are dropped

@@ -63,7 +63,7 @@ func (c Change) BaseWord() string {
 
 // Comparison is a job compared with a base job.
 type Comparison struct {
-	Job  core.JobRef
+	Job core.JobRef
 	// Base is nil when the job has no base (the first job of its module): every test is
 	// then new, and its failures are listed as NewFailures.
 	Base *core.JobRef
