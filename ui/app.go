@@ -86,12 +86,15 @@ type App struct {
 	modals []*modal // the dialogs shown with showModal, the top last
 	// shownJob is the job whose page is shown, nil on other pages.
 	shownJob *core.JobRef
-	win      fyne.Window
-	store    Store
-	opts     Options
-	ctx      context.Context // ends when the app shuts down
-	stop     context.CancelFunc
-	bg       sync.WaitGroup // background reads in flight
+	// retime, set by the page shown, writes its relative times ("2 min ago") again; the
+	// clock calls it every timesEvery.
+	retime func()
+	win    fyne.Window
+	store  Store
+	opts   Options
+	ctx    context.Context // ends when the app shuts down
+	stop   context.CancelFunc
+	bg     sync.WaitGroup // background reads in flight
 
 	sidebar  *sidebar
 	tasks    *tasks
@@ -173,6 +176,7 @@ func New(ctx context.Context, a fyne.App, st Store, opts Options) *App {
 	u.win.SetCloseIntercept(u.closeRequested)
 	u.adoptMappings()
 	u.startFollowing()
+	u.keepTimes(timesEvery)
 	switch {
 	case opts.WatchEvery == 0:
 		u.watch(DefaultWatchEvery)
@@ -180,6 +184,32 @@ func New(ctx context.Context, a fyne.App, st Store, opts Options) *App {
 		u.watch(opts.WatchEvery)
 	}
 	return u
+}
+
+// timesEvery is how often the page shown writes its relative times again.
+const timesEvery = 30 * time.Second
+
+// keepTimes calls the shown page's retime every interval, so that "2 min ago" does not
+// stay while the window is left open.
+func (u *App) keepTimes(interval time.Duration) {
+	u.bg.Add(1)
+	go func() {
+		defer u.bg.Done()
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-u.ctx.Done():
+				return
+			case <-t.C:
+				do(func() {
+					if u.retime != nil {
+						u.retime()
+					}
+				})
+			}
+		}
+	}()
 }
 
 // Window is the main window.
@@ -191,7 +221,7 @@ func (u *App) Reload() { u.sidebar.reload(nil) }
 
 // show replaces the page on the right.
 func (u *App) show(page fyne.CanvasObject) {
-	u.page, u.welcome, u.reloadPage, u.shownJob = page, false, nil, nil
+	u.page, u.welcome, u.reloadPage, u.shownJob, u.retime = page, false, nil, nil, nil
 	u.content.Objects = []fyne.CanvasObject{page}
 	u.content.Refresh()
 }
@@ -267,6 +297,7 @@ func (u *App) openJob(ref core.JobRef) *jobPage {
 	p := newJobPage(u, ref)
 	u.show(p.object)
 	u.shownJob = &ref
+	u.retime = p.retime
 	u.current = &ref.ModuleRef
 	u.sidebar.selectNode(jobUID(ref))
 	u.sidebar.opened(jobUID(ref))
@@ -292,6 +323,7 @@ func (u *App) openModule(m core.ModuleRef) *modulePage {
 	p := newModulePage(u, m)
 	u.show(p.object)
 	u.reloadPage = p.load
+	u.retime = p.table.Refresh
 	u.current = &m
 	u.sidebar.selectNode(moduleUID(m))
 	return p

@@ -37,6 +37,12 @@ type Chart struct {
 	BarFormat, LineFormat func(float64) string
 	// LineMax fixes the top of the lines' axis (1 for a rate); 0 means from the data.
 	LineMax float64
+	// FitLines starts the lines' axis near their lowest value instead of at 0 (a pass
+	// rate between 97% and 100%); the legend says where the axis starts.
+	FitLines bool
+	// BarSeconds and LineSeconds say an axis counts seconds: its ticks are round
+	// durations (10 min, 20 min...).
+	BarSeconds, LineSeconds bool
 	// OnTapped, if set, receives the category tapped.
 	OnTapped func(category int)
 
@@ -167,8 +173,10 @@ func (c *Chart) Tooltip(i int) string {
 	return strings.Join(lines, "\n")
 }
 
-// scales returns the tops of the bars' and the lines' axes.
-func (c *Chart) scales() (barMax, lineMax float64) {
+// scales returns the tops of the bars' and the lines' axes, and the bottom of the
+// lines' (0 unless FitLines).
+func (c *Chart) scales() (barMax, lineMax, lineMin float64) {
+	lineMin = math.Inf(1)
 	for i := range c.Categories {
 		var sum float64
 		for _, s := range c.Bars {
@@ -180,19 +188,38 @@ func (c *Chart) scales() (barMax, lineMax float64) {
 		for _, s := range c.Lines {
 			if i < len(s.Values) && !math.IsNaN(s.Values[i]) {
 				lineMax = max(lineMax, s.Values[i])
+				lineMin = min(lineMin, s.Values[i])
 			}
 		}
 	}
 	if c.LineMax > 0 {
 		lineMax = c.LineMax
+	} else {
+		lineMax = niceMax(lineMax, c.LineSeconds)
 	}
-	return niceMax(barMax), niceMax(lineMax)
+	lo := 0.0
+	if c.FitLines && !math.IsInf(lineMin, 1) && lineMin > 0 {
+		// The smallest round span above the data's that leaves a margin below it.
+		span := niceMax((lineMax-lineMin)*1.25, c.LineSeconds)
+		if span < lineMax {
+			lo = lineMax - span
+		}
+	}
+	return niceMax(barMax, c.BarSeconds), lineMax, lo
 }
 
-// niceMax rounds a maximum up to a round number whose quarters are round too.
-func niceMax(v float64) float64 {
+// niceMax rounds a maximum up to a round number whose quarters are round too; for
+// seconds, quarters that are round durations.
+func niceMax(v float64, secs bool) float64 {
 	if v <= 0 || math.IsNaN(v) || math.IsInf(v, 0) {
 		return 1
+	}
+	if secs && v > 4 {
+		for _, step := range durationSteps {
+			if v <= 4*step {
+				return 4 * step
+			}
+		}
 	}
 	p := math.Pow(10, math.Floor(math.Log10(v)))
 	for _, m := range []float64{1, 2, 2.5, 3, 4, 5, 6, 8, 10} {
@@ -203,6 +230,10 @@ func niceMax(v float64) float64 {
 	return 10 * p
 }
 
+// durationSteps are the tick steps of a duration axis, in seconds.
+var durationSteps = []float64{1, 2, 5, 10, 15, 30, 60, 2 * 60, 5 * 60, 10 * 60, 15 * 60, 30 * 60,
+	3600, 2 * 3600, 3 * 3600, 6 * 3600, 12 * 3600, 24 * 3600, 2 * 24 * 3600, 7 * 24 * 3600}
+
 type chartRenderer struct {
 	c       *Chart
 	objects []fyne.CanvasObject
@@ -211,7 +242,13 @@ type chartRenderer struct {
 func (r *chartRenderer) Destroy()                     {}
 func (r *chartRenderer) MinSize() fyne.Size           { return r.c.MinSize() }
 func (r *chartRenderer) Objects() []fyne.CanvasObject { return r.objects }
-func (r *chartRenderer) Refresh()                     { r.Layout(r.c.Size()) }
+
+// Refresh draws again: the objects are new, so the canvas is told to paint them (else
+// a tooltip would stay where it was first drawn).
+func (r *chartRenderer) Refresh() {
+	r.Layout(r.c.Size())
+	canvas.Refresh(r.c)
+}
 
 func text(s string, c color.Color, size float32) *canvas.Text {
 	t := canvas.NewText(s, c)
@@ -237,7 +274,11 @@ func (r *chartRenderer) Layout(size fyne.Size) {
 	// Legend.
 	x := a.x0
 	legendY := theme.TextSize()*1.4 + 2
-	for _, s := range append(append([]Series{}, c.Bars...), c.Lines...) {
+	barMax, lineMax, lineMin := c.scales()
+	for k, s := range append(append([]Series{}, c.Bars...), c.Lines...) {
+		if k >= len(c.Bars) && lineMin > 0 {
+			s.Name += " (axis from " + c.LineFormat(lineMin) + ")"
+		}
 		sw := canvas.NewRectangle(s.Color)
 		sw.Resize(fyne.NewSize(caption, caption))
 		sw.Move(fyne.NewPos(x, legendY+2))
@@ -253,10 +294,9 @@ func (r *chartRenderer) Layout(size fyne.Size) {
 		r.objects = append(objs, empty)
 		return
 	}
-	barMax, lineMax := c.scales()
-	leftMax, leftFmt := barMax, c.BarFormat
+	leftMin, leftMax, leftFmt := 0.0, barMax, c.BarFormat
 	if len(c.Bars) == 0 {
-		leftMax, leftFmt = lineMax, c.LineFormat
+		leftMin, leftMax, leftFmt = lineMin, lineMax, c.LineFormat
 	}
 
 	// Grid and ticks: five steps.
@@ -264,12 +304,12 @@ func (r *chartRenderer) Layout(size fyne.Size) {
 		y := a.y0 + a.h - a.h*float32(k)/4
 		l := canvas.NewLine(grid)
 		l.Position1, l.Position2 = fyne.NewPos(a.x0, y), fyne.NewPos(a.x0+a.w, y)
-		label := leftFmt(leftMax * float64(k) / 4)
+		label := leftFmt(leftMin + (leftMax-leftMin)*float64(k)/4)
 		t := text(label, fg, caption)
 		t.Move(fyne.NewPos(a.x0-measure(label)-6, y-caption*0.7))
 		objs = append(objs, l, t)
 		if len(c.Bars) > 0 && len(c.Lines) > 0 {
-			rt := text(c.LineFormat(lineMax*float64(k)/4), fg, caption)
+			rt := text(c.LineFormat(lineMin+(lineMax-lineMin)*float64(k)/4), fg, caption)
 			rt.Move(fyne.NewPos(a.x0+a.w+6, y-caption*0.7))
 			objs = append(objs, rt)
 		}
@@ -300,7 +340,8 @@ func (r *chartRenderer) Layout(size fyne.Size) {
 				prev = nil
 				continue
 			}
-			p := fyne.NewPos(a.x0+a.slot*(float32(i)+0.5), a.y0+a.h-a.h*float32(s.Values[i]/lineMax))
+			v := max(s.Values[i], lineMin)
+			p := fyne.NewPos(a.x0+a.slot*(float32(i)+0.5), a.y0+a.h-a.h*float32((v-lineMin)/(lineMax-lineMin)))
 			if prev != nil {
 				l := canvas.NewLine(s.Color)
 				l.StrokeWidth = 2
@@ -319,7 +360,7 @@ func (r *chartRenderer) Layout(size fyne.Size) {
 	every := 1
 	var widest float32
 	for _, l := range c.Categories {
-		widest = max(widest, measure(l)+8)
+		widest = max(widest, measure(l)+4)
 	}
 	if a.slot > 0 && a.slot < widest {
 		every = int(math.Ceil(float64(widest / a.slot)))

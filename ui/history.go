@@ -62,6 +62,7 @@ func newHistoryPage(u *App, m core.ModuleRef, test core.TestID, from *core.JobRe
 	p.strip = container.NewGridWrap(fyne.NewSize(38, 38))
 	p.duration = NewChart("Duration")
 	p.duration.LineFormat = seconds
+	p.duration.LineSeconds = true
 	p.duration.OnTapped = func(i int) {
 		if i < len(p.h.Runs) {
 			u.openJob(p.h.Runs[i].Job)

@@ -31,6 +31,7 @@ type jobPage struct {
 	items   map[string]*container.TabItem // by tab title (tabRegressions...)
 
 	cmp       analysis.Comparison
+	imported  *core.Job    // the job as read, for its import line
 	fixedBase *core.JobRef // a base chosen before the choices were read
 	query     int          // increases with each comparison; older answers are dropped
 	lists     map[string]*changeList
@@ -148,6 +149,14 @@ func newJobPage(u *App, ref core.JobRef) *jobPage {
 	return p
 }
 
+// retime writes the import line again: "Imported 2 min ago" moves on.
+func (p *jobPage) retime() {
+	if j := p.imported; j != nil {
+		p.stats.SetText(fmt.Sprintf("Imported %s from %s in %s (%s cases/s, peak memory of the importing process %s).", ago(j.ImportedAt),
+			shorten(j.Source, 80), format.Duration(j.Stats.Total), format.Rate(j.CasesPerSecond()), format.Bytes(j.Stats.PeakRSS)))
+	}
+}
+
 // selectTab shows the tab titled title (tabRegressions...).
 func (p *jobPage) selectTab(title string) {
 	if it := p.items[title]; it != nil {
@@ -234,8 +243,8 @@ func (p *jobPage) load(base *core.JobRef) {
 		for _, d := range p.details {
 			d.source = j.Source
 		}
-		p.stats.SetText(fmt.Sprintf("Imported %s from %s in %s (%s cases/s, peak memory %s).", ago(j.ImportedAt),
-			shorten(j.Source, 80), format.Duration(j.Stats.Total), format.Rate(j.CasesPerSecond()), format.Bytes(j.Stats.PeakRSS)))
+		p.imported = &j
+		p.retime()
 		none := "None."
 		if !haveBase {
 			none = "None: there is no job before to compare with."

@@ -105,9 +105,11 @@ func newModulePage(u *App, m core.ModuleRef) *modulePage {
 	p.results.BarFormat = plainNumber
 	p.results.LineFormat = percent
 	p.results.LineMax = 1
+	p.results.FitLines = true
 	p.changes = NewChart("Regressions and fixed tests")
 	p.durations = NewChart("Total test duration")
 	p.durations.LineFormat = seconds
+	p.durations.LineSeconds = true
 	for _, c := range []*Chart{p.results, p.changes, p.durations} {
 		c.OnTapped = func(i int) { p.open(len(p.shown) - 1 - i) }
 	}
@@ -118,6 +120,7 @@ func newModulePage(u *App, m core.ModuleRef) *modulePage {
 	p.releases = NewChart("Pass rate of " + m.Module + " in each release")
 	p.releases.LineFormat = percent
 	p.releases.LineMax = 1
+	p.releases.FitLines = true
 	p.releasesNote = widget.NewLabel("")
 	p.releasesNote.Wrapping = fyne.TextWrapWord
 	trend := container.NewGridWithColumns(2, p.results, container.NewGridWithRows(2, p.changes, p.durations))

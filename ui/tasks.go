@@ -16,6 +16,7 @@ import (
 	"github.com/regtracker/regtracker/core"
 	"github.com/regtracker/regtracker/core/format"
 	"github.com/regtracker/regtracker/core/importer"
+	"github.com/regtracker/regtracker/core/monitor"
 )
 
 // tasks is the panel of background imports: one row each, with progress, a Cancel
@@ -40,6 +41,9 @@ type task struct {
 	row    *fyne.Container
 	done   bool
 	err    error
+	// rssBefore is the app's memory when the import started: the import's own peak is
+	// what it added (the app's pages and caches are not the import's).
+	rssBefore uint64
 }
 
 func newTasks(u *App) *tasks {
@@ -69,6 +73,7 @@ func (t *tasks) newRow(ref core.JobRef, title string, cancel context.CancelFunc)
 func (t *tasks) start(ref core.JobRef, paths []string, replace bool) *task {
 	ctx, cancel := context.WithCancel(t.u.ctx)
 	tk := t.newRow(ref, "Importing "+ref.String(), cancel)
+	tk.rssBefore, _ = monitor.RSS()
 	t.wg.Add(1)
 	go func() {
 		defer t.wg.Done()
@@ -83,6 +88,14 @@ func (t *tasks) start(ref core.JobRef, paths []string, replace bool) *task {
 		do(func() { t.finished(tk, job, err) })
 	}()
 	return tk
+}
+
+// importMemory says what an import in the app added to its memory at its peak.
+func importMemory(peak, before uint64) string {
+	if before == 0 || peak < before {
+		return "peak memory " + format.Bytes(peak)
+	}
+	return fmt.Sprintf("%s of memory at its peak (the app held %s before)", format.Bytes(peak-before), format.Bytes(before))
 }
 
 func (tk *task) progress(p importer.Progress) {
@@ -130,9 +143,9 @@ func (t *tasks) finished(tk *task, job core.Job, err error) {
 	default:
 		tk.bar.SetValue(1)
 		tk.title.SetText("Imported " + job.JobRef.String())
-		tk.info.SetText(fmt.Sprintf("%s tests (%s failed, %s errors) in %s: %s cases/s, peak memory %s",
+		tk.info.SetText(fmt.Sprintf("%s tests (%s failed, %s errors) in %s: %s cases/s, %s",
 			format.Count(job.Tests), format.Count(job.Failed), format.Count(job.Errors), format.Duration(job.Stats.Total),
-			format.Rate(job.CasesPerSecond()), format.Bytes(job.Stats.PeakRSS)))
+			format.Rate(job.CasesPerSecond()), importMemory(job.Stats.PeakRSS, tk.rssBefore)))
 		// The new job joins the tree; the page the user is on stays.
 		ref := job.JobRef
 		t.u.sidebar.reload(nil)

@@ -51,3 +51,19 @@ func TestFinishedImportsFoldFailuresStay(t *testing.T) {
 		t.Errorf("a cancelled import reads %q", onUI(func() string { return cancelled.info.Text }))
 	}
 }
+
+// An import in the app states its own memory, not the app's.
+func TestImportMemoryIsTheImportsOwn(t *testing.T) {
+	for _, c := range []struct {
+		peak, before uint64
+		want         string
+	}{
+		{216_700_000, 200_000_000, "16.7 MB of memory at its peak (the app held 200.0 MB before)"},
+		{56_000_000, 0, "peak memory 56.0 MB"},          // not measured before
+		{56_000_000, 60_000_000, "peak memory 56.0 MB"}, // the app gave memory back meanwhile
+	} {
+		if got := importMemory(c.peak, c.before); got != c.want {
+			t.Errorf("importMemory(%d, %d) = %q, want %q", c.peak, c.before, got, c.want)
+		}
+	}
+}

@@ -88,11 +88,17 @@ func Duration(d time.Duration) string {
 	case d < time.Minute:
 		return fmt.Sprintf("%d s", int(math.Round(d.Seconds())))
 	case d < time.Hour:
-		m := int(d / time.Minute)
-		return fmt.Sprintf("%d min %d s", m, int((d-time.Duration(m)*time.Minute)/time.Second))
+		m, s := int(d/time.Minute), int((d%time.Minute)/time.Second)
+		if s == 0 {
+			return fmt.Sprintf("%d min", m) // a round duration, as an axis's ticks are
+		}
+		return fmt.Sprintf("%d min %d s", m, s)
 	}
-	h := int(d / time.Hour)
-	return fmt.Sprintf("%d h %d min", h, int((d-time.Duration(h)*time.Hour)/time.Minute))
+	h, m := int(d/time.Hour), int((d%time.Hour)/time.Minute)
+	if m == 0 {
+		return fmt.Sprintf("%d h", h)
+	}
+	return fmt.Sprintf("%d h %d min", h, m)
 }
 
 // Rate writes a per-second rate rounded to a whole number with separators.
