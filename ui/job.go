@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -26,7 +27,9 @@ type jobPage struct {
 	summary *widget.Label
 	change  *widget.Label
 	stats   *widget.Label
-	base    *widget.Select
+	base    *widget.Button // "the job before", or the job chosen: opens the picker
+	reset   *widget.Button // back to the job before
+	bases   []core.Job     // what the picker offers
 	tabs    *container.AppTabs
 	items   map[string]*container.TabItem // by tab title (tabRegressions...)
 
@@ -72,8 +75,11 @@ func newJobPage(u *App, ref core.JobRef) *jobPage {
 	for _, l := range []*widget.Label{p.summary, p.change, p.stats} {
 		l.Wrapping = fyne.TextWrapWord
 	}
-	p.base = widget.NewSelect(nil, nil)
-	p.base.PlaceHolder = "the job before"
+	p.base = widget.NewButtonWithIcon("the job before", theme.MenuDropDownIcon(), p.pickBase)
+	p.base.IconPlacement = widget.ButtonIconTrailingText
+	p.reset = widget.NewButtonWithIcon("", theme.CancelIcon(), func() { p.chooseBase(nil) })
+	p.reset.Importance = widget.LowImportance
+	p.reset.Hide()
 	moduleBtn := widget.NewButton("Module "+ref.ModuleRef.String(), func() { u.openModule(ref.ModuleRef) })
 	p.exportBtn = widget.NewButtonWithIcon("Export...", theme.DocumentSaveIcon(), func() { u.exportJob(ref, p.fixedBase) })
 
@@ -141,7 +147,7 @@ func newJobPage(u *App, ref core.JobRef) *jobPage {
 	}
 
 	header := container.NewVBox(
-		container.NewBorder(nil, nil, title, container.NewHBox(p.exportBtn, moduleBtn, widget.NewLabel("Compare with"), p.base)),
+		container.NewBorder(nil, nil, title, container.NewHBox(p.exportBtn, moduleBtn, widget.NewLabel("Compare with"), p.base, p.reset)),
 		p.summary, p.change, p.stats)
 	p.object = container.NewBorder(header, nil, nil, nil, p.tabs)
 	p.load(nil)
@@ -172,9 +178,24 @@ func (p *jobPage) countTab(title string, n int) {
 }
 
 // setBase compares the job with base instead of the job before.
-func (p *jobPage) setBase(base core.JobRef) {
-	p.fixedBase = &base
-	p.load(&base)
+func (p *jobPage) setBase(base core.JobRef) { p.chooseBase(&base) }
+
+// chooseBase compares the job with base, nil: the job before.
+func (p *jobPage) chooseBase(base *core.JobRef) {
+	p.fixedBase = base
+	if base == nil {
+		p.base.SetText("the job before")
+		p.reset.Hide()
+	} else {
+		p.base.SetText(base.String())
+		p.reset.Show()
+	}
+	p.load(base)
+}
+
+// pickBase opens the picker on every other job.
+func (p *jobPage) pickBase() {
+	p.u.pickJob("Compare "+p.ref.String()+" with", p.bases, func(ref core.JobRef) { p.chooseBase(&ref) })
 }
 
 // load reads the job, compares it with base (nil: the job before) and fills the page.
@@ -271,7 +292,7 @@ func (p *jobPage) load(base *core.JobRef) {
 	})
 }
 
-// loadBases fills the base choice with every job of every module.
+// loadBases reads the jobs the picker offers: every job of every module but this one.
 func (p *jobPage) loadBases() {
 	var jobs []core.Job
 	p.u.background(func(ctx context.Context) (err error) {
@@ -281,25 +302,7 @@ func (p *jobPage) loadBases() {
 		if err != nil {
 			return
 		}
-		opts := []string{"the job before"}
-		for i := len(jobs) - 1; i >= 0; i-- {
-			if jobs[i].JobRef != p.ref {
-				opts = append(opts, jobs[i].JobRef.String())
-			}
-		}
-		p.base.SetOptions(opts)
-		if p.fixedBase != nil {
-			p.base.SetSelected(p.fixedBase.String()) // before OnChanged: no second load
-		}
-		p.base.OnChanged = func(s string) {
-			if s == "the job before" {
-				p.load(nil)
-				return
-			}
-			if ref, err := core.ParseJobRef(s, false); err == nil {
-				p.load(&ref)
-			}
-		}
+		p.bases = slices.DeleteFunc(jobs, func(j core.Job) bool { return j.JobRef == p.ref })
 	})
 }
 
