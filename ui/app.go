@@ -89,14 +89,12 @@ type App struct {
 	// retime, set by the page shown, writes its relative times ("2 min ago") again; the
 	// clock calls it every timesEvery.
 	retime func()
-	// lastPicker is the job picker opened last, for tests.
-	lastPicker *jobPicker
-	win        fyne.Window
-	store      Store
-	opts       Options
-	ctx        context.Context // ends when the app shuts down
-	stop       context.CancelFunc
-	bg         sync.WaitGroup // background reads in flight
+	win    fyne.Window
+	store  Store
+	opts   Options
+	ctx    context.Context // ends when the app shuts down
+	stop   context.CancelFunc
+	bg     sync.WaitGroup // background reads in flight
 
 	sidebar  *sidebar
 	tasks    *tasks

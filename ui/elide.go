@@ -32,12 +32,6 @@ func (l *elidedLabel) SetText(s string) {
 	l.fit(l.Size().Width)
 }
 
-// Text is the full text.
-func (l *elidedLabel) Text() string { return l.text }
-
-// Shown is the text as shown, cut to fit.
-func (l *elidedLabel) Shown() string { return l.label.Text }
-
 func (l *elidedLabel) fit(width float32) {
 	shown := elideMiddle(l.text, width-2*theme.InnerPadding(), func(s string) float32 {
 		return fyne.MeasureText(s, theme.TextSize(), l.label.TextStyle).Width

@@ -322,7 +322,7 @@ type changeList struct {
 	changes []analysis.Change
 	fixed   bool
 	// onKnown, when set, gives each row a button (labelled knownLabel with knownIcon, by
-	// default "Known issue..." with a flag) that marks its test as a known issue, or
+	// default "Known issue..." with knownIcon()) that marks its test as a known issue, or
 	// takes the mark back.
 	onKnown    func(analysis.Change)
 	knownLabel string

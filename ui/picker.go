@@ -20,7 +20,7 @@ import (
 type jobPicker struct {
 	rows   []pickRow // shown: headings and jobs
 	all    []core.Job
-	search *escEntry
+	search *pickerSearch
 	list   *widget.List
 	d      dialog.Dialog
 	chosen func(core.JobRef)
@@ -32,22 +32,16 @@ type pickRow struct {
 	job     *core.Job
 }
 
-// escEntry is an entry that hands Esc to onEsc (a focused entry keeps the keys from
-// the window).
-type escEntry struct {
+// pickerSearch is the picker's search field. Esc in it closes the picker: a focused
+// entry keeps the keys from the window's handler.
+type pickerSearch struct {
 	widget.Entry
-	onEsc func()
+	picker *jobPicker
 }
 
-func newEscEntry() *escEntry {
-	e := &escEntry{}
-	e.ExtendBaseWidget(e)
-	return e
-}
-
-func (e *escEntry) TypedKey(k *fyne.KeyEvent) {
-	if k.Name == fyne.KeyEscape && e.onEsc != nil {
-		e.onEsc()
+func (e *pickerSearch) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape {
+		e.picker.d.Hide()
 		return
 	}
 	e.Entry.TypedKey(k)
@@ -66,7 +60,8 @@ func sortForPicking(jobs []core.Job) {
 func (u *App) pickJob(title string, jobs []core.Job, chosen func(core.JobRef)) *jobPicker {
 	p := &jobPicker{all: slices.Clone(jobs), chosen: chosen}
 	sortForPicking(p.all)
-	p.search = newEscEntry()
+	p.search = &pickerSearch{picker: p}
+	p.search.ExtendBaseWidget(p.search)
 	p.search.SetPlaceHolder("Find a job: 7.0/vpn/14, vpn, 14...")
 	p.list = widget.NewList(func() int { return len(p.rows) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },
@@ -101,11 +96,9 @@ func (u *App) pickJob(title string, jobs []core.Job, chosen func(core.JobRef)) *
 	p.filter()
 	content := container.NewBorder(p.search, nil, nil, nil, p.list)
 	p.d = dialog.NewCustom(title, "Cancel", content, u.win)
-	p.search.onEsc = p.d.Hide
 	p.d.Resize(fyne.NewSize(560, 600))
 	u.showModal(p.d, nil)
 	u.win.Canvas().Focus(p.search)
-	u.lastPicker = p
 	return p
 }
 

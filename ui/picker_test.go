@@ -72,5 +72,8 @@ func TestComparePickerSearchesAndPicks(t *testing.T) {
 
 // findPicker is the picker open on u's window.
 func findPicker(u *App) *jobPicker {
-	return u.lastPicker
+	if s := findInOverlay(u, func(*pickerSearch) bool { return true }); s != nil {
+		return s.picker
+	}
+	return nil
 }

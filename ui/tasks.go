@@ -73,10 +73,10 @@ func (t *tasks) newRow(ref core.JobRef, title string, cancel context.CancelFunc)
 func (t *tasks) start(ref core.JobRef, paths []string, replace bool) *task {
 	ctx, cancel := context.WithCancel(t.u.ctx)
 	tk := t.newRow(ref, "Importing "+ref.String(), cancel)
-	tk.rssBefore, _ = monitor.RSS()
 	t.wg.Add(1)
 	go func() {
 		defer t.wg.Done()
+		before, _ := monitor.RSS() // read here: /proc is not read on the UI goroutine
 		defer t.u.own.begin(&ref.ModuleRef)()
 		job, err := importer.Import(ctx, t.u.store, paths, importer.Options{Job: ref, Replace: replace, Logger: t.u.opts.Logger,
 			Progress: func(p importer.Progress) { do(func() { tk.progress(p) }) }})
@@ -85,7 +85,10 @@ func (t *tasks) start(ref core.JobRef, paths []string, replace bool) *task {
 			t.u.logRefresh(ctx, job.JobRef)
 		}
 		cancel()
-		do(func() { t.finished(tk, job, err) })
+		do(func() {
+			tk.rssBefore = before
+			t.finished(tk, job, err)
+		})
 	}()
 	return tk
 }

@@ -26,6 +26,7 @@ type tipLayer struct {
 	bg     *canvas.Rectangle
 	timer  *time.Timer
 	shown  string // the text shown, "" when hidden
+	gen    int    // increases with each show and hide: a late timer shows nothing
 }
 
 var (
@@ -73,11 +74,19 @@ func showTip(o fyne.CanvasObject, pos fyne.Position, text string) {
 	if t.timer != nil {
 		t.timer.Stop()
 	}
+	t.gen++
 	if t.shown != "" {
 		t.place(pos, text) // moving from one tip to the next: no second wait
 		return
 	}
-	t.timer = time.AfterFunc(tipDelay, func() { fyne.Do(func() { t.place(pos, text) }) })
+	gen := t.gen
+	t.timer = time.AfterFunc(tipDelay, func() {
+		fyne.Do(func() {
+			if gen == t.gen { // the pointer has not moved on or left since
+				t.place(pos, text)
+			}
+		})
+	})
 }
 
 // hideTip hides the tip over o's window.
@@ -93,6 +102,7 @@ func hideTip(o fyne.CanvasObject) {
 }
 
 func (t *tipLayer) hide() {
+	t.gen++
 	t.shown = ""
 	t.object.Objects = nil
 	t.object.Refresh()
